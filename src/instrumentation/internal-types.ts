@@ -1,0 +1,56 @@
+/**
+ * The slices of LangGraph.js internals the instrumentation touches, typed structurally:
+ * the ESM and CJS copies are different classes, so nothing here names a LangGraph type.
+ */
+
+/** What LangGraph passes to a node runnable's `invoke` (a RunnableConfig plus extras). */
+export interface TaskConfig {
+  metadata?: Record<string, unknown>;
+  configurable?: Record<string, unknown>;
+  executionInfo?: {
+    taskId?: string;
+    nodeAttempt?: number;
+    threadId?: string;
+    checkpointNs?: string;
+  };
+  signal?: AbortSignal;
+  [key: string]: unknown;
+}
+
+export interface NodeRunnable {
+  invoke(input: unknown, config?: TaskConfig): Promise<unknown>;
+}
+
+/** A `Pregel` instance (every compiled graph is one). */
+export interface PregelInstance {
+  name?: string;
+  getName?: () => string;
+  config?: { configurable?: Record<string, unknown> };
+  nodes?: Record<string, object>;
+}
+
+export type StreamIterator = (
+  this: PregelInstance,
+  input: unknown,
+  options?: TaskConfig,
+) => AsyncGenerator<unknown, unknown, unknown>;
+
+export type GetNode = (this: object) => NodeRunnable | undefined;
+
+/** A prototype that owns `_streamIterator` (Pregel.prototype of one copy). */
+export interface PregelPrototype {
+  _streamIterator: StreamIterator;
+}
+
+/** A prototype that owns `getNode` (PregelNode.prototype of one copy). */
+export interface PregelNodePrototype {
+  getNode: GetNode;
+}
+
+/** Fields of LangGraph's control-flow errors that the outcome classifier reads. */
+export interface LangGraphErrorLike {
+  name?: unknown;
+  message?: unknown;
+  interrupts?: ReadonlyArray<{ id?: unknown }>;
+  is_bubble_up?: unknown;
+}

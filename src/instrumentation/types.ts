@@ -1,0 +1,32 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
+
+/** What a hook learns about the node attempt whose span it decorates. */
+export interface NodeAttemptInfo {
+  /** The graph's name (`gen_ai.workflow.name`). */
+  workflowName: string;
+  /** The node's name as added to the graph. */
+  nodeName: string;
+  /** 1-based attempt under the node's `retryPolicy`. */
+  attempt: number;
+  /** The task's RunnableConfig, as LangGraph passes it to the node. */
+  config: Readonly<Record<string, unknown>>;
+}
+
+export interface LangGraphInstrumentationConfig extends InstrumentationConfig {
+  /**
+   * Nodes that get no span and no metrics: names, patterns, or a predicate.
+   * Their work still runs, and spans opened inside them parent to the run.
+   */
+  ignoreNodes?: ReadonlyArray<string | RegExp> | ((nodeName: string) => boolean);
+  /** Emit a span for LangGraph's internal `__start__` node. Default false. */
+  emitStartNode?: boolean;
+  /**
+   * Extra attributes for a node span, computed from the node's config (for example a
+   * tenant id from `configurable`). Runs inside a guard: a throwing hook is logged and
+   * ignored.
+   */
+  nodeAttributesHook?: (info: NodeAttemptInfo) => Attributes | undefined;
+  /** Record the metrics of the contract. Default true; spans are unaffected. */
+  enableMetrics?: boolean;
+}

@@ -1,0 +1,101 @@
+import type { Span } from "@opentelemetry/api";
+import { SpanStatusCode } from "@opentelemetry/api";
+import {
+  ATTR_ERROR_TYPE,
+  OUTCOME_CANCELLED,
+  OUTCOME_ERROR,
+  OUTCOME_INTERRUPTED,
+  OUTCOME_PARENT_COMMAND,
+  type Outcome,
+} from "../semconv.js";
+import type { LangGraphErrorLike } from "./internal-types.js";
+
+/** Graph name when the user gave none (what LangGraph itself reports). */
+export const DEFAULT_WORKFLOW_NAME = "LangGraph";
+
+/** Longest subject kept in a span name; attributes keep the full value. */
+export const MAX_SPAN_NAME_SUBJECT = 128;
+
+/** `prefix subject`, with the subject cut to a length that span backends index well. */
+export function spanName(prefix: string, subject: string): string {
+  if (subject.length <= MAX_SPAN_NAME_SUBJECT) return `${prefix} ${subject}`;
+  return `${prefix} ${subject.slice(0, MAX_SPAN_NAME_SUBJECT - 1)}…`;
+}
+
+/**
+ * Which outcome an error means. LangGraph sends control flow as errors, so only what is
+ * left after interrupts, parent commands and aborts is an `error`. Errors are duck-typed:
+ * the ESM and CJS copies have different classes.
+ */
+export function outcomeOfError(err: unknown, signal?: AbortSignal): Outcome {
+  const name = errorName(err);
+  if (name === "GraphInterrupt" || name === "NodeInterrupt") return OUTCOME_INTERRUPTED;
+  if (name === "ParentCommand") return OUTCOME_PARENT_COMMAND;
+  if (name === "AbortError" || signal?.aborted === true) return OUTCOME_CANCELLED;
+  return OUTCOME_ERROR;
+}
+
+function errorName(err: unknown): string | undefined {
+  if (typeof err !== "object" || err === null) return undefined;
+  const name = (err as LangGraphErrorLike).name;
+  return typeof name === "string" ? name : undefined;
+}
+
+/** `error.type`: the error's name or class, or the JS type of a thrown non-object. */
+export function errorType(err: unknown): string {
+  if (typeof err !== "object" || err === null) return typeof err;
+  const name = errorName(err);
+  if (name !== undefined && name !== "") return name;
+  const ctorName = (err as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof ctorName === "string" && ctorName !== "" ? ctorName : "Error";
+}
+
+/** Marks a span failed the OTel way: status ERROR, `error.type`, an exception event. */
+export function recordSpanError(span: Span, err: unknown, type: string): void {
+  span.setAttribute(ATTR_ERROR_TYPE, type);
+  if (err instanceof Error || (typeof err === "object" && err !== null && "message" in err)) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String((err as Error).message) });
+  } else {
+    span.recordException({ name: type, message: safeString(err) });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: safeString(err) });
+  }
+}
+
+/** Interrupt ids carried by a GraphInterrupt, for the `langgraph.interrupt` event. */
+export function interruptIds(err: unknown): string[] {
+  if (typeof err !== "object" || err === null) return [];
+  const interrupts = (err as LangGraphErrorLike).interrupts;
+  if (!Array.isArray(interrupts)) return [];
+  const ids: string[] = [];
+  for (const item of interrupts) if (typeof item?.id === "string") ids.push(item.id);
+  return ids;
+}
+
+/** String form of a value for attributes; never throws (symbols, revoked proxies…). */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** `thread_id` as a span attribute value, if the config carries one. */
+export function threadIdOf(configurable: Record<string, unknown> | undefined): string | undefined {
+  const id = configurable?.thread_id;
+  if (typeof id === "string") return id;
+  if (typeof id === "number" || typeof id === "bigint") return String(id);
+  return undefined;
+}
+
+/** LangGraph's trigger list as a string array attribute. */
+export function stringArray(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.map((item) => (typeof item === "string" ? item : safeString(item)));
+}
+
+/** Seconds between two `performance.now()` readings. */
+export function secondsSince(startMs: number): number {
+  return (performance.now() - startMs) / 1000;
+}

@@ -1,0 +1,348 @@
+/**
+ * Every span name prefix, attribute key, event name, metric name and enum value that
+ * langgraph-otel emits. Dashboards, alert rules, the README's telemetry reference and the
+ * tests read names from here; nothing else spells them.
+ *
+ * Names follow the OpenTelemetry GenAI semantic conventions (status: development) where
+ * they exist and the `langgraph.*` namespace where they do not.
+ */
+
+// ---------------------------------------------------------------------------------------
+// Span name prefixes (the span name is `${prefix} ${subject}`)
+// ---------------------------------------------------------------------------------------
+export const SPAN_INVOKE_WORKFLOW = "invoke_workflow";
+export const SPAN_INVOKE_NODE = "invoke_node";
+export const SPAN_CHAT = "chat";
+export const SPAN_EXECUTE_TOOL = "execute_tool";
+
+// ---------------------------------------------------------------------------------------
+// Attributes: OTel GenAI and general conventions
+// ---------------------------------------------------------------------------------------
+export const ATTR_GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
+export const ATTR_GEN_AI_WORKFLOW_NAME = "gen_ai.workflow.name";
+export const ATTR_GEN_AI_CONVERSATION_ID = "gen_ai.conversation.id";
+export const ATTR_GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
+export const ATTR_GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
+export const ATTR_GEN_AI_REQUEST_STREAM = "gen_ai.request.stream";
+export const ATTR_GEN_AI_REQUEST_TEMPERATURE = "gen_ai.request.temperature";
+export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens";
+export const ATTR_GEN_AI_RESPONSE_MODEL = "gen_ai.response.model";
+export const ATTR_GEN_AI_RESPONSE_ID = "gen_ai.response.id";
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS =
+  "gen_ai.usage.cache_creation.input_tokens";
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
+export const ATTR_GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
+export const ATTR_GEN_AI_TOOL_NAME = "gen_ai.tool.name";
+export const ATTR_GEN_AI_TOOL_CALL_ID = "gen_ai.tool.call.id";
+export const ATTR_GEN_AI_TOOL_TYPE = "gen_ai.tool.type";
+export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
+export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
+export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
+export const ATTR_ERROR_TYPE = "error.type";
+
+// ---------------------------------------------------------------------------------------
+// Attributes: langgraph.* (no OTel convention exists)
+// ---------------------------------------------------------------------------------------
+export const ATTR_LANGGRAPH_OUTCOME = "langgraph.outcome";
+export const ATTR_LANGGRAPH_NODE_NAME = "langgraph.node.name";
+export const ATTR_LANGGRAPH_STEP = "langgraph.step";
+export const ATTR_LANGGRAPH_NODE_ATTEMPT = "langgraph.node.attempt";
+export const ATTR_LANGGRAPH_TASK_ID = "langgraph.task.id";
+export const ATTR_LANGGRAPH_CHECKPOINT_NS = "langgraph.checkpoint.ns";
+export const ATTR_LANGGRAPH_NODE_TRIGGERS = "langgraph.node.triggers";
+export const ATTR_LANGGRAPH_RUN_ID = "langgraph.run.id";
+export const ATTR_LANGGRAPH_INTERRUPT_COUNT = "langgraph.interrupt.count";
+export const ATTR_LANGGRAPH_INTERRUPT_ID = "langgraph.interrupt.id";
+export const ATTR_LANGGRAPH_HUMAN_DECISION = "langgraph.human.decision";
+export const ATTR_LANGGRAPH_STATE_INPUT = "langgraph.state.input";
+export const ATTR_LANGGRAPH_STATE_OUTPUT = "langgraph.state.output";
+export const ATTR_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
+export const ATTR_LANGGRAPH_CACHE_HIT = "langgraph.cache.hit";
+export const ATTR_LANGGRAPH_CACHE_NAME = "langgraph.cache.name";
+export const ATTR_LANGGRAPH_CACHE_RESULT = "langgraph.cache.result";
+export const ATTR_LANGGRAPH_OPERATION = "langgraph.operation";
+export const ATTR_LANGGRAPH_RETRY_ATTEMPT = "langgraph.retry.attempt";
+export const ATTR_LANGGRAPH_RETRY_DELAY_MS = "langgraph.retry.delay_ms";
+export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_NAME = "langgraph.circuit_breaker.name";
+export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker.state";
+export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_FROM = "langgraph.circuit_breaker.from";
+export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_TO = "langgraph.circuit_breaker.to";
+export const ATTR_LANGGRAPH_FALLBACK_LEVEL = "langgraph.fallback.level";
+export const ATTR_LANGGRAPH_TIMEOUT_MS = "langgraph.timeout.ms";
+
+// ---------------------------------------------------------------------------------------
+// Attribute values
+// ---------------------------------------------------------------------------------------
+export const GEN_AI_OPERATION_INVOKE_WORKFLOW = "invoke_workflow";
+export const GEN_AI_OPERATION_CHAT = "chat";
+export const GEN_AI_OPERATION_EXECUTE_TOOL = "execute_tool";
+
+export const GEN_AI_TOKEN_TYPE_INPUT = "input";
+export const GEN_AI_TOKEN_TYPE_OUTPUT = "output";
+
+/** `langgraph.outcome`: how a run, node attempt or tool call ended. */
+export const OUTCOME_OK = "ok";
+export const OUTCOME_ERROR = "error";
+export const OUTCOME_INTERRUPTED = "interrupted";
+export const OUTCOME_CANCELLED = "cancelled";
+export const OUTCOME_PARENT_COMMAND = "parent_command";
+export const OUTCOMES = [
+  OUTCOME_OK,
+  OUTCOME_ERROR,
+  OUTCOME_INTERRUPTED,
+  OUTCOME_CANCELLED,
+  OUTCOME_PARENT_COMMAND,
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** `langgraph.human.decision` */
+export const HUMAN_DECISIONS = ["approved", "rejected", "edited"] as const;
+export type HumanDecision = (typeof HUMAN_DECISIONS)[number];
+
+/** `langgraph.cache.result` */
+export const CACHE_RESULT_HIT = "hit";
+export const CACHE_RESULT_MISS = "miss";
+
+/** `langgraph.circuit_breaker.state` gauge values and labels. */
+export const CIRCUIT_STATE_CLOSED = 0;
+export const CIRCUIT_STATE_HALF_OPEN = 1;
+export const CIRCUIT_STATE_OPEN = 2;
+
+// ---------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------
+export const EVENT_LANGGRAPH_INTERRUPT = "langgraph.interrupt";
+export const EVENT_LANGGRAPH_RETRY = "langgraph.retry";
+export const EVENT_LANGGRAPH_CIRCUIT_BREAKER_TRANSITION = "langgraph.circuit_breaker.transition";
+export const EVENT_LANGGRAPH_FALLBACK = "langgraph.fallback";
+export const EVENT_LANGGRAPH_TIMEOUT = "langgraph.timeout";
+export const EVENT_GEN_AI_FIRST_CHUNK = "gen_ai.first_chunk";
+
+// ---------------------------------------------------------------------------------------
+// Metrics
+// ---------------------------------------------------------------------------------------
+export const METRIC_GEN_AI_WORKFLOW_DURATION = "gen_ai.workflow.duration";
+export const METRIC_LANGGRAPH_WORKFLOW_ACTIVE = "langgraph.workflow.active";
+export const METRIC_LANGGRAPH_NODE_DURATION = "langgraph.node.duration";
+export const METRIC_LANGGRAPH_NODE_RETRIES = "langgraph.node.retries";
+export const METRIC_LANGGRAPH_INTERRUPTS = "langgraph.interrupts";
+export const METRIC_LANGGRAPH_INTERRUPT_WAIT = "langgraph.interrupt.wait";
+export const METRIC_LANGGRAPH_HUMAN_DECISIONS = "langgraph.human.decisions";
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
+export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
+export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = "gen_ai.execute_tool.duration";
+export const METRIC_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
+export const METRIC_LANGGRAPH_RETRY_ATTEMPTS = "langgraph.retry.attempts";
+export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker.state";
+export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS = "langgraph.circuit_breaker.transitions";
+export const METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS = "langgraph.fallback.activations";
+export const METRIC_LANGGRAPH_TIMEOUTS = "langgraph.timeouts";
+export const METRIC_LANGGRAPH_CACHE_REQUESTS = "langgraph.cache.requests";
+export const METRIC_LANGGRAPH_CACHE_ENTRIES = "langgraph.cache.entries";
+export const METRIC_LANGGRAPH_CACHE_EVICTIONS = "langgraph.cache.evictions";
+
+/**
+ * Bucket boundaries (seconds) for every duration histogram: agents run from
+ * milliseconds (a routing node) to minutes (a long tool or a human), and alerting asks
+ * "p95 above 5 s" and "above 10 s", so both are boundaries.
+ */
+export const DURATION_BUCKETS_SECONDS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600,
+];
+
+/** Token-count buckets for `gen_ai.client.token.usage` (GenAI semconv advice). */
+export const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+
+/** Human wait buckets (seconds): seconds to a day. */
+export const WAIT_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 14400, 86400];
+
+/**
+ * The Prometheus form of a metric name as `@opentelemetry/exporter-prometheus` writes it:
+ * dots become underscores, counters get `_total`; no unit suffix is appended.
+ */
+export function prometheusName(metric: string, kind: "counter" | "gauge" | "histogram"): string {
+  const base = metric.replace(/[^a-zA-Z0-9_:]/g, "_");
+  return kind === "counter" ? `${base}_total` : base;
+}
+
+/** The Prometheus form of an attribute key. */
+export function prometheusLabel(attribute: string): string {
+  return attribute.replace(/[^a-zA-Z0-9_]/g, "_");
+}
+
+/**
+ * One row per metric: its name, instrument kind, unit and the attributes it carries.
+ * The README's telemetry reference, the dashboards and the alert rules are checked
+ * against this table by tests.
+ */
+export interface MetricDefinition {
+  name: string;
+  kind: "counter" | "updowncounter" | "gauge" | "histogram";
+  unit: string;
+  description: string;
+  attributes: readonly string[];
+}
+
+export const METRICS: readonly MetricDefinition[] = [
+  {
+    name: METRIC_GEN_AI_WORKFLOW_DURATION,
+    kind: "histogram",
+    unit: "s",
+    description: "Duration of a graph run (invoke, stream, streamEvents, subgraph).",
+    attributes: [ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_OUTCOME, ATTR_ERROR_TYPE],
+  },
+  {
+    name: METRIC_LANGGRAPH_WORKFLOW_ACTIVE,
+    kind: "updowncounter",
+    unit: "{run}",
+    description: "Graph runs in flight.",
+    attributes: [ATTR_GEN_AI_WORKFLOW_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_NODE_DURATION,
+    kind: "histogram",
+    unit: "s",
+    description: "Duration of one node attempt.",
+    attributes: [
+      ATTR_GEN_AI_WORKFLOW_NAME,
+      ATTR_LANGGRAPH_NODE_NAME,
+      ATTR_LANGGRAPH_OUTCOME,
+      ATTR_ERROR_TYPE,
+    ],
+  },
+  {
+    name: METRIC_LANGGRAPH_NODE_RETRIES,
+    kind: "counter",
+    unit: "{retry}",
+    description: "Node attempts after the first (LangGraph retryPolicy).",
+    attributes: [ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_NODE_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_INTERRUPTS,
+    kind: "counter",
+    unit: "{interrupt}",
+    description: "Node attempts that ended in interrupt() (human in the loop).",
+    attributes: [ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_NODE_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_INTERRUPT_WAIT,
+    kind: "histogram",
+    unit: "s",
+    description: "Time from an interrupt to the run that resumed it on the same thread.",
+    attributes: [ATTR_GEN_AI_WORKFLOW_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_HUMAN_DECISIONS,
+    kind: "counter",
+    unit: "{decision}",
+    description: "Human decisions recorded with recordHumanDecision().",
+    attributes: [ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_HUMAN_DECISION],
+  },
+  {
+    name: METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+    kind: "histogram",
+    unit: "{token}",
+    description: "Tokens per model call, by type (input, output).",
+    attributes: [
+      ATTR_GEN_AI_TOKEN_TYPE,
+      ATTR_GEN_AI_REQUEST_MODEL,
+      ATTR_GEN_AI_PROVIDER_NAME,
+      ATTR_GEN_AI_WORKFLOW_NAME,
+      ATTR_LANGGRAPH_NODE_NAME,
+    ],
+  },
+  {
+    name: METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+    kind: "histogram",
+    unit: "s",
+    description: "Duration of a model call.",
+    attributes: [
+      ATTR_GEN_AI_OPERATION_NAME,
+      ATTR_GEN_AI_REQUEST_MODEL,
+      ATTR_GEN_AI_PROVIDER_NAME,
+      ATTR_ERROR_TYPE,
+    ],
+  },
+  {
+    name: METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
+    kind: "histogram",
+    unit: "s",
+    description: "Duration of a tool call.",
+    attributes: [ATTR_GEN_AI_TOOL_NAME, ATTR_LANGGRAPH_OUTCOME],
+  },
+  {
+    name: METRIC_LANGGRAPH_LLM_COST,
+    kind: "counter",
+    unit: "USD",
+    description: "Cost of model calls, from the price table.",
+    attributes: [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_WORKFLOW_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_RETRY_ATTEMPTS,
+    kind: "counter",
+    unit: "{attempt}",
+    description: "Attempts made by withRetry, by operation and outcome.",
+    attributes: [ATTR_LANGGRAPH_OPERATION, ATTR_LANGGRAPH_OUTCOME],
+  },
+  {
+    name: METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE,
+    kind: "gauge",
+    unit: "1",
+    description: "Circuit breaker state: 0 closed, 1 half-open, 2 open.",
+    attributes: [ATTR_LANGGRAPH_CIRCUIT_BREAKER_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS,
+    kind: "counter",
+    unit: "{transition}",
+    description: "Circuit breaker state changes.",
+    attributes: [
+      ATTR_LANGGRAPH_CIRCUIT_BREAKER_NAME,
+      ATTR_LANGGRAPH_CIRCUIT_BREAKER_FROM,
+      ATTR_LANGGRAPH_CIRCUIT_BREAKER_TO,
+    ],
+  },
+  {
+    name: METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS,
+    kind: "counter",
+    unit: "{activation}",
+    description: "Calls answered by a fallback level (level >= 1).",
+    attributes: [ATTR_LANGGRAPH_OPERATION, ATTR_LANGGRAPH_FALLBACK_LEVEL],
+  },
+  {
+    name: METRIC_LANGGRAPH_TIMEOUTS,
+    kind: "counter",
+    unit: "{timeout}",
+    description: "Operations aborted by withTimeout.",
+    attributes: [ATTR_LANGGRAPH_OPERATION],
+  },
+  {
+    name: METRIC_LANGGRAPH_CACHE_REQUESTS,
+    kind: "counter",
+    unit: "{request}",
+    description: "Response cache lookups, by result (hit, miss).",
+    attributes: [ATTR_LANGGRAPH_CACHE_NAME, ATTR_LANGGRAPH_CACHE_RESULT],
+  },
+  {
+    name: METRIC_LANGGRAPH_CACHE_ENTRIES,
+    kind: "updowncounter",
+    unit: "{entry}",
+    description: "Entries held by a response cache.",
+    attributes: [ATTR_LANGGRAPH_CACHE_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_CACHE_EVICTIONS,
+    kind: "counter",
+    unit: "{entry}",
+    description: "Entries evicted from a response cache (size, bytes or TTL).",
+    attributes: [ATTR_LANGGRAPH_CACHE_NAME],
+  },
+];
