@@ -54,3 +54,16 @@ export interface LangGraphErrorLike {
   interrupts?: ReadonlyArray<{ id?: unknown }>;
   is_bubble_up?: unknown;
 }
+
+/** What the patches read from the instrumentation on each call (kept current by it). */
+export interface InstrumentationHost {
+  readonly tracer: import("@opentelemetry/api").Tracer;
+  /** Undefined when metrics are switched off. */
+  readonly instruments: import("./metrics.js").GraphInstruments | undefined;
+  readonly config: import("./types.js").LangGraphInstrumentationConfig;
+  readonly diag: import("@opentelemetry/api").DiagLogger;
+  /** Whether a node gets a span (ignore list, `__start__`), cached per name. */
+  isNodeTraced(nodeName: string): boolean;
+  /** Called per run: patches the node prototype of a copy found only through its graphs. */
+  noteGraph(graph: PregelInstance): void;
+}

@@ -1,7 +1,8 @@
-import type { Span } from "@opentelemetry/api";
+import type { Attributes, Histogram, Span } from "@opentelemetry/api";
 import { SpanStatusCode } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
+  ATTR_LANGGRAPH_OUTCOME,
   OUTCOME_CANCELLED,
   OUTCOME_ERROR,
   OUTCOME_INTERRUPTED,
@@ -98,4 +99,28 @@ export function stringArray(value: unknown): string[] | undefined {
 /** Seconds between two `performance.now()` readings. */
 export function secondsSince(startMs: number): number {
   return (performance.now() - startMs) / 1000;
+}
+
+/**
+ * Ends a run or node span with its outcome and records its duration (outcome and, for
+ * errors, `error.type` added to the metric attributes). Only `error` marks the span failed.
+ */
+export function endWithOutcome(
+  span: Span,
+  duration: Histogram | undefined,
+  metricAttributes: Attributes,
+  outcome: Outcome,
+  failure: unknown,
+  startedAt: number,
+): void {
+  span.setAttribute(ATTR_LANGGRAPH_OUTCOME, outcome);
+  const isError = outcome === OUTCOME_ERROR;
+  const type = isError ? errorType(failure) : undefined;
+  if (duration !== undefined) {
+    const attributes: Attributes = { ...metricAttributes, [ATTR_LANGGRAPH_OUTCOME]: outcome };
+    if (type !== undefined) attributes[ATTR_ERROR_TYPE] = type;
+    duration.record(secondsSince(startedAt), attributes);
+  }
+  if (type !== undefined) recordSpanError(span, failure, type);
+  span.end();
 }

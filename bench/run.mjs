@@ -1,0 +1,167 @@
+// Overhead benchmark: the same graphs, uninstrumented, instrumented by langgraph-otel and
+// instrumented by @arizeai/openinference-instrumentation-langchain, in interleaved rounds
+// (so machine drift hits every variant alike), then heap before/after many runs.
+//
+//   npm run bench                       full run (takes several minutes)
+//   BENCH_QUICK=1 npm run bench         quick run (about a minute)
+//   node bench/run.mjs --rounds 9 --runs 200 --heap-runs 100000 --workloads chain,react
+//
+// Needs `npm run build` first (imports ../dist/esm/index.js). Re-executes itself with
+// --expose-gc when started without it, so that heap readings follow a full GC.
+import { spawnSync } from "node:child_process";
+import { setMaxListeners } from "node:events";
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+if (typeof globalThis.gc !== "function") {
+  const child = spawnSync(
+    process.execPath,
+    ["--expose-gc", ...process.execArgv, new URL(import.meta.url).pathname, ...process.argv.slice(2)],
+    { stdio: "inherit" },
+  );
+  process.exit(child.status ?? 1);
+}
+
+const { awaitAllCallbacks } = await import("@langchain/core/callbacks/promises");
+const { WORKLOADS, buildChain } = await import("./graphs.mjs");
+const { setupTelemetry, VARIANTS } = await import("./variants.mjs");
+
+// A 20-way Send fan-out attaches one abort listener per task to the run's signal; Node's
+// leak warning for more than 10 listeners is noise here.
+setMaxListeners(1000);
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: process.env.BENCH_QUICK === "1" },
+    rounds: { type: "string" },
+    runs: { type: "string" },
+    "heap-runs": { type: "string" },
+    workloads: { type: "string" },
+    markdown: { type: "string" },
+  },
+});
+const quick = flags.quick === true;
+const num = (flag, env, full, fast) => Number(flag ?? process.env[env] ?? (quick ? fast : full));
+const ROUNDS = num(flags.rounds, "BENCH_ROUNDS", 9, 3);
+const RUNS = num(flags.runs, "BENCH_RUNS", 150, 30);
+const HEAP_RUNS = num(flags["heap-runs"], "BENCH_HEAP_RUNS", 100_000, 10_000);
+const SELECTED = (flags.workloads ?? process.env.BENCH_WORKLOADS ?? Object.keys(WORKLOADS).join(","))
+  .split(",")
+  .filter((key) => key in WORKLOADS);
+
+const telemetry = await setupTelemetry();
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * ms per run of `runs` sequential invocations. LangChain runs callback handlers in the
+ * background; waiting for them before stopping the clock charges callback-based
+ * instrumentation for the work it deferred.
+ */
+async function timeRuns(workload, runs) {
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) await workload.graph.invoke(workload.input());
+  await awaitAllCallbacks();
+  return (performance.now() - start) / runs;
+}
+
+/** Runs one variant for one round and checks that exactly its spans came out. */
+async function round(workload, variant, runs) {
+  await variant.enable(telemetry);
+  try {
+    const ms = await timeRuns(workload, runs);
+    const counts = await telemetry.drainCounts();
+    variant.check(counts, runs);
+    return ms;
+  } finally {
+    await variant.disable(telemetry);
+  }
+}
+
+const results = [];
+for (const key of SELECTED) {
+  const spec = WORKLOADS[key];
+  const workload = spec.build();
+  const samples = new Map(VARIANTS.map((v) => [v.name, []]));
+  // Warm-up round (JIT, lazy imports), discarded.
+  for (const variant of VARIANTS) await round(workload, variant, Math.max(5, Math.floor(RUNS / 5)));
+  for (let r = 0; r < ROUNDS; r++) {
+    // Rotate the order each round so no variant always runs first or last.
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
+    for (const variant of order) samples.get(variant.name).push(await round(workload, variant, RUNS));
+  }
+  const base = median(samples.get("uninstrumented"));
+  const row = { key, title: spec.title, nodesPerRun: workload.nodesPerRun, base, variants: {} };
+  for (const variant of VARIANTS) {
+    if (variant.name === "uninstrumented") continue;
+    const ms = median(samples.get(variant.name));
+    row.variants[variant.name] = {
+      ms,
+      ratio: ms / base,
+      perNodeUs: ((ms - base) * 1000) / workload.nodesPerRun,
+    };
+  }
+  results.push(row);
+  process.stderr.write(`  ${spec.title}: done\n`);
+}
+
+// Heap: langgraph-otel on, many runs of a one-node graph (the cheapest run, so the most
+// spans per second), GC before each reading. Growth must stay within the span queue bound.
+async function heapCheck(runs) {
+  const lgo = VARIANTS.find((v) => v.name === "langgraph-otel");
+  const oneNode = buildChain(1);
+  await lgo.enable(telemetry);
+  try {
+    await timeRuns(oneNode, 200);
+    globalThis.gc();
+    const before = process.memoryUsage().heapUsed;
+    const concurrency = 8;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < runs) await oneNode.graph.invoke(oneNode.input());
+      }),
+    );
+    await telemetry.drainCounts();
+    globalThis.gc();
+    const after = process.memoryUsage().heapUsed;
+    return { runs, before, after };
+  } finally {
+    await lgo.disable(telemetry);
+  }
+}
+const heap = HEAP_RUNS > 0 ? await heapCheck(HEAP_RUNS) : undefined;
+await telemetry.shutdown();
+
+const fmtMs = (ms) => ms.toFixed(3);
+const fmtX = (x) => `${x.toFixed(2)}x`;
+const fmtUs = (us) => `${us >= 0 ? "+" : ""}${us.toFixed(1)}`;
+const fmtMB = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+const command = `${quick ? "BENCH_QUICK=1 " : ""}npm run bench`;
+const lines = [
+  `Node ${process.version}, ${process.platform}/${process.arch}, ${ROUNDS} interleaved rounds x ${RUNS} runs per variant (median of rounds).`,
+  "",
+  "| graph | node attempts per run | uninstrumented (ms/run) | langgraph-otel (ms/run) | ratio | overhead per node (µs) | OpenInference (ms/run) | ratio | overhead per node (µs) |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+];
+for (const row of results) {
+  const lgo = row.variants["langgraph-otel"];
+  const oi = row.variants.openinference;
+  lines.push(
+    `| ${row.title} | ${row.nodesPerRun} | ${fmtMs(row.base)} | ${fmtMs(lgo.ms)} | ${fmtX(lgo.ratio)} | ${fmtUs(lgo.perNodeUs)} | ${fmtMs(oi.ms)} | ${fmtX(oi.ratio)} | ${fmtUs(oi.perNodeUs)} |`,
+  );
+}
+if (heap !== undefined) {
+  lines.push(
+    "",
+    `Heap (langgraph-otel on, one-node graph, after full GC): ${fmtMB(heap.before)} before, ${fmtMB(heap.after)} after ${heap.runs.toLocaleString("en-US")} runs (${fmtMB(heap.after - heap.before)} growth; span queue bound ${telemetry.maxQueueSize} spans).`,
+  );
+}
+const report = lines.join("\n");
+process.stdout.write(`\n${command}\n\n${report}\n`);
+if (flags.markdown !== undefined) writeFileSync(flags.markdown, `${report}\n`);

@@ -1,0 +1,127 @@
+// The three ways a graph runs in the benchmark, and the OTel SDK they share: a tracer
+// provider with a BatchSpanProcessor whose exporter drops spans (after counting them by
+// instrumentation scope, to prove each round ran with exactly the instrumentation it
+// claims), and a MeterProvider with a periodic reader whose exporter drops too.
+import { LangChainInstrumentation } from "@arizeai/openinference-instrumentation-langchain";
+import * as CallbackManagerModule from "@langchain/core/callbacks/manager";
+import { context, metrics, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { ExportResultCode } from "@opentelemetry/core";
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { LangGraphInstrumentation } from "../dist/esm/index.js";
+
+const MAX_QUEUE_SIZE = 2048;
+const LGO_SCOPE = "langgraph-otel";
+const OI_SCOPE = "@arizeai/openinference-instrumentation-langchain";
+
+/** Counts what it is given, per instrumentation scope, and drops it. */
+class CountingDropExporter {
+  counts = new Map();
+
+  export(spans, done) {
+    for (const span of spans) {
+      const scope = span.instrumentationScope?.name ?? "unknown";
+      this.counts.set(scope, (this.counts.get(scope) ?? 0) + 1);
+    }
+    done({ code: ExportResultCode.SUCCESS });
+  }
+
+  shutdown() {
+    return Promise.resolve();
+  }
+
+  forceFlush() {
+    return Promise.resolve();
+  }
+}
+
+const dropMetrics = {
+  export: (_batch, done) => done({ code: ExportResultCode.SUCCESS }),
+  selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+export async function setupTelemetry() {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const exporter = new CountingDropExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: MAX_QUEUE_SIZE })],
+  });
+  const meterProvider = new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({ exporter: dropMetrics, exportIntervalMillis: 5000 }),
+    ],
+  });
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
+  return {
+    tracerProvider,
+    meterProvider,
+    maxQueueSize: MAX_QUEUE_SIZE,
+    /** Flushes the span queue; returns and resets the per-scope span counts. */
+    async drainCounts() {
+      await tracerProvider.forceFlush();
+      const counts = new Map(exporter.counts);
+      exporter.counts.clear();
+      return counts;
+    },
+    async shutdown() {
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+    },
+  };
+}
+
+function expectOnly(counts, scope, runs, variantName) {
+  for (const [name, n] of counts) {
+    if (name !== scope && n > 0) {
+      throw new Error(`${variantName} round produced ${n} spans from ${name}: enable/disable leaked`);
+    }
+  }
+  if (scope !== undefined && (counts.get(scope) ?? 0) < runs) {
+    throw new Error(`${variantName} round produced ${counts.get(scope) ?? 0} spans for ${runs} runs`);
+  }
+}
+
+const langgraphOtel = new LangGraphInstrumentation({ enabled: false });
+const openInference = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
+
+export const VARIANTS = [
+  {
+    name: "uninstrumented",
+    async enable() {},
+    async disable() {},
+    check: (counts, runs) => expectOnly(counts, undefined, runs, "uninstrumented"),
+  },
+  {
+    name: "langgraph-otel",
+    async enable(telemetry) {
+      langgraphOtel.setTracerProvider(telemetry.tracerProvider);
+      langgraphOtel.setMeterProvider(telemetry.meterProvider);
+      langgraphOtel.enable();
+      await langgraphOtel.ready;
+    },
+    async disable() {
+      langgraphOtel.disable();
+    },
+    check: (counts, runs) => expectOnly(counts, LGO_SCOPE, runs, "langgraph-otel"),
+  },
+  {
+    name: "openinference",
+    async enable(telemetry) {
+      openInference.setTracerProvider(telemetry.tracerProvider);
+      // Its documented manual path: patch the ESM callback manager LangGraph's ESM copy uses.
+      openInference.manuallyInstrument(CallbackManagerModule);
+    },
+    async disable() {
+      openInference.unpatch(CallbackManagerModule);
+    },
+    check: (counts, runs) => expectOnly(counts, OI_SCOPE, runs, "openinference"),
+  },
+];

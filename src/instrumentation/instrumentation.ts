@@ -1,0 +1,200 @@
+import type { DiagLogger, Tracer } from "@opentelemetry/api";
+import { InstrumentationBase, isWrapped } from "@opentelemetry/instrumentation";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
+import { wrapStreamIterator } from "./graph-run.js";
+import type {
+  InstrumentationHost,
+  PregelInstance,
+  PregelNodePrototype,
+  PregelPrototype,
+} from "./internal-types.js";
+import { createGraphInstruments, type GraphInstruments } from "./metrics.js";
+import { wrapGetNode } from "./node-attempt.js";
+import {
+  findPregelNodePrototype,
+  findPregelNodePrototypeInExports,
+  findPregelPrototype,
+  importInstalledCopies,
+  requireInstalledCopies,
+} from "./patch-targets.js";
+import type { LangGraphInstrumentationConfig } from "./types.js";
+
+const START_NODE = "__start__";
+
+/**
+ * Traces LangGraph.js: a span per graph run (`invoke_workflow`) and per node attempt
+ * (`invoke_node`), with the run and node metrics of the telemetry contract.
+ *
+ * `enable()` patches the prototypes of both the CommonJS and the ES module copy of
+ * `@langchain/langgraph` that the application resolves, so graphs compiled earlier are
+ * covered and no loader flag is needed. The CommonJS copy is patched before `enable()`
+ * returns; the ES module copy once `ready` resolves.
+ */
+export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstrumentationConfig> {
+  // The base constructor calls setConfig, _updateMetricInstruments and enable before
+  // subclass field initialisers would run, so fields are declared, not initialised.
+  declare private _active: boolean | undefined;
+  declare private _ready: Promise<void> | undefined;
+  declare private _instruments: GraphInstruments | undefined;
+  declare private _host: InstrumentationHost | undefined;
+  declare private _nodeTraced: Map<string, boolean> | undefined;
+  declare private _pregelPrototypes: Set<PregelPrototype> | undefined;
+  declare private _nodePrototypes: Set<PregelNodePrototype> | undefined;
+  declare private _manualTargets: Set<unknown> | undefined;
+  declare private _seenNodeClasses: WeakSet<object> | undefined;
+
+  constructor(config: LangGraphInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  /** Resolves once the ES module copy (if any) is patched too. Never rejects. */
+  get ready(): Promise<void> {
+    return this._ready ?? Promise.resolve();
+  }
+
+  protected override init() {
+    // Patching is by prototype of already-resolvable copies, not by require hooks.
+    return [];
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this._instruments = createGraphInstruments(this.meter);
+  }
+
+  override setConfig(config: LangGraphInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this._nodeTraced = undefined;
+  }
+
+  override enable(): void {
+    if (this._active === true) return;
+    this._active = true;
+    super.enable();
+    const onError = (err: unknown) => this._diag.debug("@langchain/langgraph not loadable", err);
+    for (const copy of requireInstalledCopies(onError)) this._patchCopy(copy);
+    for (const target of this._manualTargets ?? []) this._patchCopy(target);
+    this._ready = importInstalledCopies(onError).then((copies) => {
+      if (this._active === true) for (const copy of copies) this._patchCopy(copy);
+    });
+  }
+
+  override disable(): void {
+    if (this._active !== true) return;
+    this._active = false;
+    super.disable();
+    for (const proto of this._pregelPrototypes ?? []) this._unwrap(proto, "_streamIterator");
+    for (const proto of this._nodePrototypes ?? []) this._unwrap(proto, "getNode");
+    this._pregelPrototypes?.clear();
+    this._nodePrototypes?.clear();
+    this._seenNodeClasses = undefined;
+  }
+
+  /**
+   * Patches a copy that module resolution cannot reach (a bundle, a second install):
+   * pass its module exports (`@langchain/langgraph/pregel` or the package root) or its
+   * `Pregel` class or any compiled graph class. Remembered across disable/enable.
+   */
+  manuallyInstrument(target: unknown): void {
+    if (findPregelPrototype(target) === undefined) {
+      throw new TypeError(
+        "langgraph-otel: manuallyInstrument expects the exports of @langchain/langgraph (or /pregel), or its Pregel class",
+      );
+    }
+    this._manualTargets ??= new Set();
+    this._manualTargets.add(target);
+    if (this._active === true) this._patchCopy(target);
+  }
+
+  private _patchCopy(copy: unknown): void {
+    const pregel = findPregelPrototype(copy);
+    if (pregel !== undefined) this._patchPregel(pregel);
+    const node = findPregelNodePrototypeInExports(copy);
+    if (node !== undefined) this._patchNode(node);
+  }
+
+  private _patchPregel(proto: PregelPrototype): void {
+    this._pregelPrototypes ??= new Set();
+    if (this._pregelPrototypes.has(proto) || isWrapped(proto._streamIterator)) return;
+    const host = this._telemetryHost();
+    this._wrap(proto, "_streamIterator", (original) => wrapStreamIterator(host, original));
+    this._pregelPrototypes.add(proto);
+  }
+
+  private _patchNode(proto: PregelNodePrototype): void {
+    this._nodePrototypes ??= new Set();
+    if (this._nodePrototypes.has(proto) || isWrapped(proto.getNode)) return;
+    const host = this._telemetryHost();
+    this._wrap(proto, "getNode", (original) => wrapGetNode(host, original));
+    this._nodePrototypes.add(proto);
+  }
+
+  /** Whether a node gets a span, decided once per node name. */
+  private _isNodeTraced(nodeName: string): boolean {
+    this._nodeTraced ??= new Map();
+    let traced = this._nodeTraced.get(nodeName);
+    if (traced === undefined) {
+      traced = this._decideNodeTraced(nodeName);
+      this._nodeTraced.set(nodeName, traced);
+    }
+    return traced;
+  }
+
+  private _decideNodeTraced(nodeName: string): boolean {
+    const { emitStartNode = false, ignoreNodes } = this._config;
+    if (nodeName === START_NODE && !emitStartNode) return false;
+    if (ignoreNodes === undefined) return true;
+    if (typeof ignoreNodes === "function") {
+      try {
+        return !ignoreNodes(nodeName);
+      } catch (err) {
+        this._diag.error("ignoreNodes predicate failed", err);
+        return true;
+      }
+    }
+    return !ignoreNodes.some((rule) =>
+      typeof rule === "string" ? rule === nodeName : rule.test(nodeName),
+    );
+  }
+
+  private _telemetryHost(): InstrumentationHost {
+    if (this._host !== undefined) return this._host;
+    // The patches see the instrumentation through this view, which always reads the
+    // current tracer, instruments and config (they change with set*Provider/setConfig).
+    const self = this;
+    this._host = {
+      get tracer(): Tracer {
+        return self.tracer;
+      },
+      get instruments(): GraphInstruments | undefined {
+        return self._config.enableMetrics === false ? undefined : self._instruments;
+      },
+      get config(): LangGraphInstrumentationConfig {
+        return self._config;
+      },
+      get diag(): DiagLogger {
+        return self._diag;
+      },
+      isNodeTraced: (nodeName) => self._isNodeTraced(nodeName),
+      noteGraph: (graph) => self._noteGraph(graph),
+    };
+    return this._host;
+  }
+
+  /** Finds the node prototype of copies patched through their Pregel class alone. */
+  private _noteGraph(graph: PregelInstance): void {
+    const nodes = graph.nodes;
+    if (nodes === undefined) return;
+    for (const key in nodes) {
+      const node = nodes[key];
+      if (node === undefined) return;
+      // Once per node class: this runs on every graph run.
+      const direct = Object.getPrototypeOf(node) as object;
+      this._seenNodeClasses ??= new WeakSet();
+      if (this._seenNodeClasses.has(direct)) return;
+      this._seenNodeClasses.add(direct);
+      const proto = findPregelNodePrototype(node);
+      if (proto !== undefined) this._patchNode(proto);
+      return;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { type Attributes, context, SpanKind, trace } from "@opentelemetry/api";
+import { safeExecuteInTheMiddle } from "@opentelemetry/instrumentation";
+import {
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  ATTR_LANGGRAPH_CHECKPOINT_NS,
+  ATTR_LANGGRAPH_INTERRUPT_COUNT,
+  ATTR_LANGGRAPH_INTERRUPT_ID,
+  ATTR_LANGGRAPH_NODE_ATTEMPT,
+  ATTR_LANGGRAPH_NODE_NAME,
+  ATTR_LANGGRAPH_NODE_TRIGGERS,
+  ATTR_LANGGRAPH_STEP,
+  ATTR_LANGGRAPH_TASK_ID,
+  EVENT_LANGGRAPH_INTERRUPT,
+  OUTCOME_INTERRUPTED,
+  OUTCOME_OK,
+  type Outcome,
+  SPAN_INVOKE_NODE,
+} from "../semconv.js";
+import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
+import { type NodeAttemptEntry, registerNodeAttempt, unregisterNodeAttempt } from "./node-registry.js";
+import { runStateOf } from "./run-context.js";
+import {
+  DEFAULT_WORKFLOW_NAME,
+  endWithOutcome,
+  interruptIds,
+  outcomeOfError,
+  spanName,
+  stringArray,
+} from "./utils.js";
+
+/**
+ * Wraps `PregelNode.prototype.getNode`, called once per task: the task's runnable is
+ * replaced by an object that inherits everything from it (prototype chain intact) but
+ * whose own `invoke`, called once per retry attempt, opens an `invoke_node` span.
+ */
+export function wrapGetNode(host: InstrumentationHost, original: GetNode): GetNode {
+  return function tracedGetNode(this: object) {
+    const runnable = original.call(this);
+    if (runnable === undefined || runnable === null || typeof runnable.invoke !== "function") {
+      return runnable;
+    }
+    const traced: NodeRunnable = Object.create(runnable);
+    traced.invoke = function tracedInvoke(input: unknown, config?: TaskConfig) {
+      return invokeNodeAttempt(host, runnable.invoke, this, input, config);
+    };
+    return traced;
+  };
+}
+
+function invokeNodeAttempt(
+  host: InstrumentationHost,
+  invoke: NodeRunnable["invoke"],
+  self: NodeRunnable,
+  input: unknown,
+  config: TaskConfig | undefined,
+): Promise<unknown> {
+  const metadata = config?.metadata;
+  const nodeName = metadata?.langgraph_node;
+  if (typeof nodeName !== "string" || !host.isNodeTraced(nodeName)) {
+    return invoke.call(self, input, config);
+  }
+  const parent = context.active();
+  const run = runStateOf(parent);
+  const workflowName = run?.workflowName ?? DEFAULT_WORKFLOW_NAME;
+  const execution = config?.executionInfo;
+  const attempt = typeof execution?.nodeAttempt === "number" ? execution.nodeAttempt : 1;
+  const checkpointNs = metadata?.langgraph_checkpoint_ns;
+
+  const attributes: Attributes = {
+    [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
+    [ATTR_LANGGRAPH_NODE_NAME]: nodeName,
+    [ATTR_LANGGRAPH_NODE_ATTEMPT]: attempt,
+  };
+  const step = metadata?.langgraph_step;
+  if (typeof step === "number") attributes[ATTR_LANGGRAPH_STEP] = step;
+  if (typeof execution?.taskId === "string") attributes[ATTR_LANGGRAPH_TASK_ID] = execution.taskId;
+  if (typeof checkpointNs === "string") attributes[ATTR_LANGGRAPH_CHECKPOINT_NS] = checkpointNs;
+  const triggers = stringArray(metadata?.langgraph_triggers);
+  if (triggers !== undefined) attributes[ATTR_LANGGRAPH_NODE_TRIGGERS] = triggers;
+
+  const span = host.tracer.startSpan(
+    spanName(SPAN_INVOKE_NODE, nodeName),
+    { kind: SpanKind.INTERNAL, attributes },
+    parent,
+  );
+  const hook = host.config.nodeAttributesHook;
+  if (hook !== undefined && config !== undefined) {
+    safeExecuteInTheMiddle(
+      () => hook({ workflowName, nodeName, attempt, config }),
+      (err, extra) => {
+        if (err) host.diag.error("nodeAttributesHook failed", err);
+        else if (extra) span.setAttributes(extra);
+      },
+      true,
+    );
+  }
+
+  const metricAttributes: Attributes = {
+    [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
+    [ATTR_LANGGRAPH_NODE_NAME]: nodeName,
+  };
+  if (attempt > 1) host.instruments?.nodeRetries.add(1, metricAttributes);
+
+  const nodeContext = trace.setSpan(parent, span);
+  const entry: NodeAttemptEntry = { span, context: nodeContext, workflowName, nodeName };
+  if (typeof checkpointNs === "string") registerNodeAttempt(checkpointNs, entry);
+  const startedAt = performance.now();
+  const finish = (outcome: Outcome, failure?: unknown) => {
+    if (typeof checkpointNs === "string") unregisterNodeAttempt(checkpointNs, entry);
+    endWithOutcome(span, host.instruments?.nodeDuration, metricAttributes, outcome, failure, startedAt);
+  };
+
+  const fail = (err: unknown) => {
+    const outcome = outcomeOfError(err, config?.signal);
+    if (outcome === OUTCOME_INTERRUPTED) {
+      const ids = interruptIds(err);
+      const eventAttributes: Attributes = { [ATTR_LANGGRAPH_INTERRUPT_COUNT]: ids.length };
+      if (ids.length > 0) eventAttributes[ATTR_LANGGRAPH_INTERRUPT_ID] = ids;
+      span.addEvent(EVENT_LANGGRAPH_INTERRUPT, eventAttributes);
+      host.instruments?.interrupts.add(1, metricAttributes);
+      if (run !== undefined) run.interrupted = true;
+    }
+    finish(outcome, err);
+  };
+
+  let pending: Promise<unknown>;
+  try {
+    pending = context.with(nodeContext, () => invoke.call(self, input, config));
+  } catch (err) {
+    fail(err);
+    throw err;
+  }
+  return pending.then(
+    (output) => {
+      finish(OUTCOME_OK);
+      return output;
+    },
+    (err: unknown) => {
+      fail(err);
+      throw err;
+    },
+  );
+}

@@ -1,0 +1,38 @@
+import type { Context, Span } from "@opentelemetry/api";
+
+/** A node attempt in flight, as LangChain callbacks of that node can find it. */
+export interface NodeAttemptEntry {
+  readonly span: Span;
+  /** The context whose active span is the node span. */
+  readonly context: Context;
+  readonly workflowName: string;
+  readonly nodeName: string;
+}
+
+/**
+ * Node attempts in flight, keyed by the task's checkpoint namespace
+ * (`metadata.langgraph_checkpoint_ns`), which is unique per task and travels in the
+ * metadata of every model and tool call made inside it. LangChain runs callback handlers
+ * in the background, where the ambient context is not the node's, so the GenAI handler
+ * parents its spans through this registry. Entries live only while the attempt runs.
+ */
+const attemptsInFlight = new Map<string, NodeAttemptEntry>();
+
+export function registerNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): void {
+  attemptsInFlight.set(checkpointNs, entry);
+}
+
+export function unregisterNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): void {
+  // A retry may already have registered its own attempt under the same namespace.
+  if (attemptsInFlight.get(checkpointNs) === entry) attemptsInFlight.delete(checkpointNs);
+}
+
+/** The node attempt that owns a checkpoint namespace, if it is still running. */
+export function findNodeAttempt(checkpointNs: string): NodeAttemptEntry | undefined {
+  return attemptsInFlight.get(checkpointNs);
+}
+
+/** Number of attempts in flight (tests check that nothing leaks). */
+export function nodeAttemptsInFlight(): number {
+  return attemptsInFlight.size;
+}
