@@ -75,6 +75,7 @@ export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_FROM = "langgraph.circuit_breaker.fr
 export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_TO = "langgraph.circuit_breaker.to";
 export const ATTR_LANGGRAPH_FALLBACK_LEVEL = "langgraph.fallback.level";
 export const ATTR_LANGGRAPH_TIMEOUT_MS = "langgraph.timeout.ms";
+export const ATTR_LANGGRAPH_CACHE_SIMILARITY = "langgraph.cache.similarity";
 
 // ---------------------------------------------------------------------------------------
 // Attribute values
@@ -113,6 +114,10 @@ export const CACHE_RESULT_MISS = "miss";
 export const CIRCUIT_STATE_CLOSED = 0;
 export const CIRCUIT_STATE_HALF_OPEN = 1;
 export const CIRCUIT_STATE_OPEN = 2;
+/** `langgraph.circuit_breaker.from` / `.to` values (the transitions counter, events). */
+export const CIRCUIT_STATE_NAME_CLOSED = "closed";
+export const CIRCUIT_STATE_NAME_HALF_OPEN = "half_open";
+export const CIRCUIT_STATE_NAME_OPEN = "open";
 
 // ---------------------------------------------------------------------------------------
 // Events

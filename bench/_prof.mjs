@@ -1,0 +1,11 @@
+import { setupTelemetry, VARIANTS } from "./variants.mjs";
+import { buildChain } from "./graphs.mjs";
+const t = await setupTelemetry();
+const v = VARIANTS.find((x) => x.name === process.argv[2]);
+await v.enable(t);
+const w = buildChain(10);
+for (let i = 0; i < 100; i++) await w.graph.invoke(w.input());
+const t0 = performance.now();
+for (let i = 0; i < 400; i++) await w.graph.invoke(w.input());
+console.log(process.argv[2], ((performance.now() - t0) / 400).toFixed(3));
+await t.shutdown();
