@@ -6,4 +6,19 @@ export {
   type NodeAttemptInfo,
 } from "./instrumentation/index.js";
 export * from "./semconv.js";
+export * from "./genai/index.js";
+export * from "./resilience/index.js";
+export * from "./cache/index.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+export * from "./setup/index.js";
+export {
+  createLogger,
+  emitLifecycleRecord,
+  type LifecycleEvent,
+  type LifecycleRecord,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from "./logs/index.js";
+export * from "./stack-defaults.js";

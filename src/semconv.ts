@@ -14,6 +14,7 @@ export const SPAN_INVOKE_WORKFLOW = "invoke_workflow";
 export const SPAN_INVOKE_NODE = "invoke_node";
 export const SPAN_CHAT = "chat";
 export const SPAN_EXECUTE_TOOL = "execute_tool";
+export const SPAN_TEXT_COMPLETION = "text_completion";
 
 // ---------------------------------------------------------------------------------------
 // Attributes: OTel GenAI and general conventions
@@ -45,6 +46,8 @@ export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
 export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
 export const ATTR_ERROR_TYPE = "error.type";
+export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = "deployment.environment.name";
+export const ATTR_EXCEPTION_MESSAGE = "exception.message";
 
 // ---------------------------------------------------------------------------------------
 // Attributes: langgraph.* (no OTel convention exists)
@@ -75,6 +78,12 @@ export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_FROM = "langgraph.circuit_breaker.fr
 export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_TO = "langgraph.circuit_breaker.to";
 export const ATTR_LANGGRAPH_FALLBACK_LEVEL = "langgraph.fallback.level";
 export const ATTR_LANGGRAPH_TIMEOUT_MS = "langgraph.timeout.ms";
+/** On a resumed run's link to the run it resumed: why the two are linked. */
+export const ATTR_LANGGRAPH_LINK_TYPE = "langgraph.link.type";
+/** On a resumed run's span: seconds the run waited for the human (see the wait histogram). */
+export const ATTR_LANGGRAPH_INTERRUPT_WAIT = "langgraph.interrupt.wait";
+/** On a model span: true when the model answered from LangChain's response cache. */
+export const ATTR_LANGGRAPH_LLM_CACHED = "langgraph.llm.cached";
 export const ATTR_LANGGRAPH_CACHE_SIMILARITY = "langgraph.cache.similarity";
 
 // ---------------------------------------------------------------------------------------
@@ -83,9 +92,16 @@ export const ATTR_LANGGRAPH_CACHE_SIMILARITY = "langgraph.cache.similarity";
 export const GEN_AI_OPERATION_INVOKE_WORKFLOW = "invoke_workflow";
 export const GEN_AI_OPERATION_CHAT = "chat";
 export const GEN_AI_OPERATION_EXECUTE_TOOL = "execute_tool";
+export const GEN_AI_OPERATION_TEXT_COMPLETION = "text_completion";
 
 export const GEN_AI_TOKEN_TYPE_INPUT = "input";
 export const GEN_AI_TOKEN_TYPE_OUTPUT = "output";
+
+/** `gen_ai.tool.type` for LangChain tools (functions the application runs). */
+export const GEN_AI_TOOL_TYPE_FUNCTION = "function";
+
+/** `langgraph.link.type` on the link from a resumed run to the interrupted one. */
+export const LINK_TYPE_INTERRUPT_RESUME = "interrupt_resume";
 
 /** `langgraph.outcome`: how a run, node attempt or tool call ended. */
 export const OUTCOME_OK = "ok";
@@ -128,6 +144,12 @@ export const EVENT_LANGGRAPH_CIRCUIT_BREAKER_TRANSITION = "langgraph.circuit_bre
 export const EVENT_LANGGRAPH_FALLBACK = "langgraph.fallback";
 export const EVENT_LANGGRAPH_TIMEOUT = "langgraph.timeout";
 export const EVENT_GEN_AI_FIRST_CHUNK = "gen_ai.first_chunk";
+/** Lifecycle log records (event names of OTel log records; off by default). */
+export const EVENT_LANGGRAPH_WORKFLOW_STARTED = "langgraph.workflow.started";
+export const EVENT_LANGGRAPH_WORKFLOW_COMPLETED = "langgraph.workflow.completed";
+export const EVENT_LANGGRAPH_WORKFLOW_FAILED = "langgraph.workflow.failed";
+export const EVENT_LANGGRAPH_NODE_FAILED = "langgraph.node.failed";
+export const EVENT_LANGGRAPH_HUMAN_DECISION = "langgraph.human.decision";
 
 // ---------------------------------------------------------------------------------------
 // Metrics

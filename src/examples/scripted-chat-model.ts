@@ -8,6 +8,7 @@ import {
 } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { hashString, sleep } from "./determinism.js";
 
 /** What the script decides for one model call. */
@@ -52,7 +53,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
   readonly provider: string;
   private readonly fields: ScriptedChatModelFields;
 
-  static lc_name(): string {
+  static override lc_name(): string {
     return "ScriptedChatModel";
   }
 
@@ -86,9 +87,9 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
   async _generate(
     messages: BaseMessage[],
     options: this["ParsedCallOptions"],
-    runManager?: CallbackManagerForLLMRun,
+    _runManager?: CallbackManagerForLLMRun,
   ): Promise<ChatResult> {
-    const threadId = runManager?.metadata?.thread_id;
+    const threadId = currentThreadId();
     const info: ScriptedCallInfo = {
       messages,
       toolNames: (options.tools ?? []).map(toolName).filter((n): n is string => n !== undefined),
@@ -144,6 +145,16 @@ export function textOf(message: BaseMessage): string {
   return content
     .map((part) => (typeof part === "object" && part && "text" in part ? String(part.text) : ""))
     .join("");
+}
+
+/** The graph thread this call runs in, from the config LangChain keeps per async context. */
+function currentThreadId(): string | undefined {
+  const config: unknown = AsyncLocalStorageProviderSingleton.getRunnableConfig();
+  if (typeof config !== "object" || config === null || !("configurable" in config)) return undefined;
+  const configurable: unknown = config.configurable;
+  if (typeof configurable !== "object" || configurable === null) return undefined;
+  const id: unknown = "thread_id" in configurable ? configurable.thread_id : undefined;
+  return typeof id === "string" ? id : undefined;
 }
 
 function toolName(tool: BindToolsInput): string | undefined {

@@ -1,0 +1,40 @@
+// The CommonJS twin of agent.mjs: a LangGraph agent that knows nothing about
+// OpenTelemetry. Telemetry comes only from: node -r langgraph-otel/register agent.cjs
+// Knobs: AGENT_RUNS, AGENT_DELAY_MS, AGENT_NODE_MS, AGENT_EXIT_CODE (see agent.mjs).
+const { Annotation, END, START, StateGraph } = require("@langchain/langgraph");
+
+const runs = Number(process.env.AGENT_RUNS ?? 1);
+const delayMs = Number(process.env.AGENT_DELAY_MS ?? 0);
+const nodeMs = Number(process.env.AGENT_NODE_MS ?? 10);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const State = Annotation.Root({
+  question: Annotation(),
+  plan: Annotation(),
+  answer: Annotation(),
+});
+
+const graph = new StateGraph(State)
+  .addNode("planner", async (state) => {
+    await sleep(nodeMs);
+    return { plan: `look up: ${state.question}` };
+  })
+  .addNode("responder", async (state) => {
+    await sleep(nodeMs);
+    return { answer: `answered (${state.plan})` };
+  })
+  .addEdge(START, "planner")
+  .addEdge("planner", "responder")
+  .addEdge("responder", END)
+  .compile({ name: "unmodified_agent" });
+
+async function main() {
+  for (let i = 1; i <= runs; i++) {
+    const result = await graph.invoke({ question: `question ${i}` });
+    console.log(JSON.stringify({ run: i, answer: result.answer }));
+    if (i < runs) await sleep(delayMs);
+  }
+  process.exitCode = Number(process.env.AGENT_EXIT_CODE ?? 0);
+}
+
+main();

@@ -1,0 +1,13 @@
+export { canonicalLlmString, stableCacheKey } from "./key.js";
+export {
+  type CacheLookup,
+  type CacheLookupListener,
+  onCacheLookup,
+  setCacheLookupAttributes,
+  takeCacheLookup,
+} from "./lookup-events.js";
+export {
+  ResponseCache,
+  type ResponseCacheOptions,
+  type SemanticLookupOptions,
+} from "./response-cache.js";

@@ -1,0 +1,147 @@
+import {
+  type ConversationResult,
+  createSupportAgent,
+  requestFor,
+  runConversation,
+  SCRIPTED_MODEL_PRICES,
+  SHOWCASE_REQUEST_INDEX,
+  SUPPORT_AGENT_NAME,
+  threadIdFor,
+} from "../examples/support-agent.js";
+import type { DemoOptions } from "./args.js";
+import { readMetricSummary } from "./metric-summary.js";
+import { ProgressBar } from "./progress.js";
+import { renderSummary } from "./summary.js";
+import { startDemoTelemetry } from "./telemetry.js";
+
+export interface DemoIO {
+  out: { write(text: string): unknown };
+  /** Progress goes here (stderr), so stdout holds only the summary. */
+  err: { write(text: string): unknown; isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  /** Where SIGINT/SIGTERM come from (process, or a test's emitter). */
+  signals?: {
+    on(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+    off(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+  };
+}
+
+/** Conversation counts by how they ended. */
+export interface DemoTally {
+  done: number;
+  failed: number;
+  cancelled: number;
+}
+
+/**
+ * Runs the instrumented sample agent and prints what the SDK saw. Resolves with the exit
+ * code: 0 when it ran (simulated failures are the point), 1 when it could not run.
+ */
+export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number> {
+  const started = Date.now();
+  const loadMode = options.durationMs !== undefined;
+  io.out.write(
+    `langgraph-otel demo: ${SUPPORT_AGENT_NAME}, ${
+      loadMode ? `load mode for ${formatDuration(options.durationMs ?? 0)}` : `${options.runs} conversations`
+    }, ${options.concurrency} at a time, fail-rate ${Math.round(options.failRate * 1000) / 10}%, latency ${options.latencyMs} ms\n\n`,
+  );
+
+  const telemetry = await startDemoTelemetry({
+    endpoint: options.endpoint,
+    metricsPort: options.metricsPort,
+    prices: SCRIPTED_MODEL_PRICES,
+    ...(io.env ? { env: io.env } : {}),
+  });
+  if (telemetry.metricsUrl) io.err.write(`serving ${telemetry.metricsUrl} while the demo runs\n`);
+
+  const sampleIndex = loadMode || options.runs > SHOWCASE_REQUEST_INDEX ? SHOWCASE_REQUEST_INDEX : 0;
+  telemetry.spans.keepConversation(threadIdFor(sampleIndex));
+
+  const agent = createSupportAgent({
+    latencyMs: options.latencyMs,
+    failRate: options.failRate,
+    seed: options.seed,
+  });
+  const stop = new AbortController();
+  let interrupted: string | undefined;
+  const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
+    if (interrupted !== undefined) return;
+    interrupted = name;
+    io.err.write(`\n${name}: stopping, finishing the summary...\n`);
+    stop.abort();
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  io.signals?.on("SIGINT", onInt);
+  io.signals?.on("SIGTERM", onTerm);
+
+  const tally: DemoTally = { done: 0, failed: 0, cancelled: 0 };
+  const progress = new ProgressBar(io.err, loadMode ? undefined : options.runs, options.durationMs);
+  const state = () => ({ done: tally.done, failed: tally.failed, elapsedMs: Date.now() - started });
+  const deadline = options.durationMs === undefined ? undefined : started + options.durationMs;
+  const timer =
+    deadline === undefined ? undefined : setTimeout(() => stop.abort(), deadline - Date.now());
+  const ticker = setInterval(() => progress.update(state()), 250);
+  let next = 0;
+  let firstFailure: ConversationResult | undefined;
+
+  const worker = async () => {
+    while (!stop.signal.aborted && (loadMode || next < options.runs)) {
+      const index = next++;
+      const result = await runConversation(agent, index, {
+        signal: stop.signal,
+        humanDelayMs: options.latencyMs * 2,
+      });
+      if (result.outcome === "cancelled") tally.cancelled++;
+      else {
+        tally.done++;
+        if (result.outcome === "failed") {
+          tally.failed++;
+          firstFailure ??= result;
+        }
+      }
+      progress.update(state());
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+  } finally {
+    clearInterval(ticker);
+    if (timer) clearTimeout(timer);
+    io.signals?.off("SIGINT", onInt);
+    io.signals?.off("SIGTERM", onTerm);
+  }
+  progress.finish(
+    state(),
+    [
+      tally.cancelled > 0 ? `${tally.cancelled} cancelled` : "",
+      interrupted ? `stopped by ${interrupted}` : "",
+    ]
+      .filter(Boolean)
+      .join(", "),
+  );
+
+  await telemetry.forceFlush();
+  const metricSummary = await readMetricSummary(telemetry.metrics);
+  const lines = renderSummary({
+    options,
+    tally,
+    elapsedMs: Date.now() - started,
+    stoppedBy: interrupted,
+    sample: { threadId: threadIdFor(sampleIndex), request: requestFor(sampleIndex) },
+    spans: telemetry.spans,
+    metrics: metricSummary,
+    telemetry,
+    firstFailure,
+  });
+  io.out.write(`\n${lines.join("\n")}\n`);
+  await telemetry.shutdown();
+  return 0;
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
+}

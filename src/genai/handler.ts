@@ -1,0 +1,196 @@
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import {
+  GEN_AI_OPERATION_CHAT,
+  GEN_AI_OPERATION_TEXT_COMPLETION,
+  SPAN_CHAT,
+  SPAN_TEXT_COMPLETION,
+} from "../semconv.js";
+import { type GenAIHost, nonEmptyString } from "./host.js";
+import { ModelCalls } from "./model-calls.js";
+import { ToolCalls } from "./tool-calls.js";
+
+/** The handler's name: LangChain de-duplicates handlers by it. */
+export const GENAI_HANDLER_NAME = "langgraph_otel_genai";
+
+type Metadata = Record<string, unknown> | undefined;
+
+function optionalString(value: unknown): string | undefined {
+  return nonEmptyString(value);
+}
+
+/**
+ * The LangChain callback handler behind model and tool spans. Every method is guarded:
+ * a telemetry failure is logged through diag and never reaches LangChain or the app.
+ *
+ * `awaitHandlers` is true: LangChain then runs these callbacks inline instead of on its
+ * background queue, so span timestamps (start, first chunk, end) are the call's own and
+ * every model/tool span ends before the node span that contains it.
+ */
+export class GenAICallbackHandler extends BaseCallbackHandler {
+  name = GENAI_HANDLER_NAME;
+  override awaitHandlers = true;
+  private readonly host: GenAIHost;
+  readonly models: ModelCalls;
+  readonly tools: ToolCalls;
+
+  constructor(host: GenAIHost | GenAICallbackHandler) {
+    super();
+    // LangChain may `copy()` a handler (`new this.constructor(this)`): share the state.
+    if (host instanceof GenAICallbackHandler) {
+      this.host = host.host;
+      this.models = host.models;
+      this.tools = host.tools;
+    } else {
+      this.host = host;
+      this.models = new ModelCalls(host);
+      this.tools = new ToolCalls(host);
+    }
+    this.awaitHandlers = true;
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.host.diag.error(`GenAI callback ${what} failed`, err);
+    }
+  }
+
+  // Runtime order (the .d.ts order is wrong): chain, inputs, runId, parentRunId, tags,
+  // metadata, runType, runName. Chains get no span; they link runs to their ancestors.
+  override handleChainStart(
+    _chain: unknown,
+    _inputs: unknown,
+    runId: string,
+    parentRunId?: unknown,
+    _tags?: unknown,
+    metadata?: Metadata,
+  ): void {
+    if (!this.host.active) return;
+    this.guard("handleChainStart", () =>
+      this.host.runs.note(
+        runId,
+        optionalString(parentRunId),
+        optionalString(metadata?.langgraph_checkpoint_ns),
+      ),
+    );
+  }
+
+  override handleChainEnd(_outputs: unknown, runId: string): void {
+    this.host.runs.forget(runId);
+  }
+
+  override handleChainError(_err: unknown, runId: string): void {
+    this.host.runs.forget(runId);
+  }
+
+  override handleChatModelStart(
+    llm: unknown,
+    messages: unknown,
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Metadata,
+  ): void {
+    if (!this.host.active) return;
+    this.guard("handleChatModelStart", () =>
+      this.models.start({
+        operation: GEN_AI_OPERATION_CHAT,
+        spanPrefix: SPAN_CHAT,
+        serialized: llm,
+        input: messages,
+        runId,
+        parentRunId: optionalString(parentRunId),
+        extraParams,
+        metadata,
+      }),
+    );
+  }
+
+  override handleLLMStart(
+    llm: unknown,
+    prompts: string[],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Metadata,
+  ): void {
+    if (!this.host.active) return;
+    this.guard("handleLLMStart", () =>
+      this.models.start({
+        operation: GEN_AI_OPERATION_TEXT_COMPLETION,
+        spanPrefix: SPAN_TEXT_COMPLETION,
+        serialized: llm,
+        input: prompts,
+        runId,
+        parentRunId: optionalString(parentRunId),
+        extraParams,
+        metadata,
+      }),
+    );
+  }
+
+  override handleLLMNewToken(_token: string, _idx: unknown, runId: string): void {
+    this.guard("handleLLMNewToken", () => this.models.chunk(runId));
+  }
+
+  override handleChatModelStreamEvent(_event: unknown, runId: string): void {
+    this.guard("handleChatModelStreamEvent", () => this.models.chunk(runId));
+  }
+
+  override handleLLMEnd(
+    output: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    extraParams?: Record<string, unknown>,
+  ): void {
+    this.guard("handleLLMEnd", () => this.models.end(runId, output, extraParams));
+  }
+
+  override handleLLMError(err: unknown, runId: string): void {
+    this.guard("handleLLMError", () => this.models.error(runId, err));
+  }
+
+  override handleToolStart(
+    tool: unknown,
+    input: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    metadata?: Metadata,
+    runName?: string,
+    toolCallId?: string,
+  ): void {
+    if (!this.host.active) return;
+    this.guard("handleToolStart", () =>
+      this.tools.start({
+        serialized: tool,
+        input,
+        runId,
+        parentRunId: optionalString(parentRunId),
+        metadata,
+        runName: optionalString(runName),
+        toolCallId: optionalString(toolCallId),
+      }),
+    );
+  }
+
+  override handleToolEnd(output: unknown, runId: string): void {
+    this.guard("handleToolEnd", () => this.tools.end(runId, output));
+  }
+
+  override handleToolError(err: unknown, runId: string): void {
+    this.guard("handleToolError", () => this.tools.error(runId, err));
+  }
+
+  /** Ends every open model and tool span (used on disable and shutdown). */
+  endAll(): void {
+    this.guard("endAll", () => {
+      this.models.endAll();
+      this.tools.endAll();
+    });
+  }
+}

@@ -1,0 +1,199 @@
+import type { DiagLogger, Tracer } from "@opentelemetry/api";
+import { InstrumentationBase, isWrapped } from "@opentelemetry/instrumentation";
+import type { HumanDecision } from "../semconv.js";
+import { ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_HUMAN_DECISION } from "../semconv.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
+import { ContentPolicy } from "./content/policy.js";
+import { importCallbackManagers, requireCallbackManagers } from "./core-copies.js";
+import { GenAICallbackHandler } from "./handler.js";
+import type { GenAIHost } from "./host.js";
+import {
+  type DecisionRecorder,
+  type HumanDecisionOptions,
+  InterruptLinkSpanProcessor,
+  InterruptTracker,
+  setDecisionRecorder,
+} from "./human-in-the-loop.js";
+import { type CallbackManagerClass, callbackManagerOf, wrapConfigureSync } from "./inject.js";
+import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
+import { buildPriceTable } from "./pricing.js";
+import { RunTracker } from "./runs.js";
+import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
+
+/** Instrumentation scope of the model, tool and human-in-the-loop telemetry. */
+export const GENAI_INSTRUMENTATION_NAME = `${PACKAGE_NAME}/genai`;
+
+/**
+ * Model calls (`chat {model}`), tool calls (`execute_tool {tool}`), token usage, cost and
+ * human-in-the-loop telemetry for LangChain/LangGraph.js, through a LangChain callback
+ * handler injected into every run (no user code).
+ *
+ * `enable()` patches `CallbackManager._configureSync` of both the CommonJS and the ES
+ * module copy of `@langchain/core` (the CJS copy before `enable()` returns, the ESM copy
+ * once `ready` resolves); `disable()` removes the patches. Interrupt → resume links need
+ * `spanProcessor` on the tracer provider.
+ */
+export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentationConfig> {
+  // The base constructor calls setConfig, _updateMetricInstruments and enable before
+  // subclass field initialisers would run, so fields are declared, not initialised.
+  declare private _active: boolean | undefined;
+  declare private _ready: Promise<void> | undefined;
+  declare private _instruments: GenAIInstruments | undefined;
+  declare private _content: ContentPolicy | undefined;
+  declare private _prices: PriceTable | undefined;
+  declare private _host: GenAIHost | undefined;
+  declare private _handler: GenAICallbackHandler | undefined;
+  declare private _runs: RunTracker | undefined;
+  declare private _tracker: InterruptTracker | undefined;
+  declare private _processor: InterruptLinkSpanProcessor | undefined;
+  declare private _managers: Set<CallbackManagerClass> | undefined;
+  declare private _manualTargets: Set<unknown> | undefined;
+  declare private _recorder: DecisionRecorder | undefined;
+
+  constructor(config: GenAIInstrumentationConfig = {}) {
+    super(GENAI_INSTRUMENTATION_NAME, PACKAGE_VERSION, config);
+  }
+
+  /** Resolves once the ES module copy of @langchain/core is patched too. Never rejects. */
+  get ready(): Promise<void> {
+    return this._ready ?? Promise.resolve();
+  }
+
+  /** The callback handler, for runs that patching cannot reach (`{ callbacks: [handler] }`). */
+  get handler(): GenAICallbackHandler {
+    this._handler ??= new GenAICallbackHandler(this._genaiHost());
+    return this._handler;
+  }
+
+  /**
+   * Links resumed runs to the interrupted run and records `langgraph.interrupt.wait`.
+   * Register it on the tracer provider (`spanProcessors: [..., genai.spanProcessor]`).
+   */
+  get spanProcessor(): InterruptLinkSpanProcessor {
+    this._processor ??= new InterruptLinkSpanProcessor(this._interruptTracker());
+    return this._processor;
+  }
+
+  protected override init() {
+    // Patching is of already-resolvable copies of @langchain/core, not by require hooks.
+    return [];
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this._instruments = createGenAIInstruments(this.meter);
+  }
+
+  override setConfig(config: GenAIInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this._content = undefined;
+    this._prices = undefined;
+  }
+
+  override enable(): void {
+    if (this._active === true) return;
+    this._active = true;
+    super.enable();
+    const onError = (err: unknown) => this._diag.debug("@langchain/core not loadable", err);
+    for (const copy of requireCallbackManagers(onError)) this._patchCopy(copy);
+    for (const target of this._manualTargets ?? []) this._patchCopy(target);
+    this._recorder = (decision, options) => this._recordDecision(decision, options);
+    setDecisionRecorder(this._recorder);
+    this._ready = importCallbackManagers(onError).then((copies) => {
+      if (this._active === true) for (const copy of copies) this._patchCopy(copy);
+    });
+  }
+
+  override disable(): void {
+    if (this._active !== true) return;
+    this._active = false;
+    super.disable();
+    for (const manager of this._managers ?? []) this._unwrap(manager, "_configureSync");
+    this._managers?.clear();
+    if (this._recorder !== undefined) setDecisionRecorder(undefined);
+    this._recorder = undefined;
+    this._tracker?.clear();
+  }
+
+  /**
+   * Patches a copy of @langchain/core that module resolution cannot reach (a bundle):
+   * pass the exports of `@langchain/core/callbacks/manager`. Remembered across
+   * disable/enable.
+   */
+  manuallyInstrument(callbackManagerModule: unknown): void {
+    if (callbackManagerOf(callbackManagerModule) === undefined) {
+      throw new TypeError(
+        "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager",
+      );
+    }
+    this._manualTargets ??= new Set();
+    this._manualTargets.add(callbackManagerModule);
+    if (this._active === true) this._patchCopy(callbackManagerModule);
+  }
+
+  /** Records a human decision on this instrumentation's meter (see recordHumanDecision). */
+  recordHumanDecision(decision: HumanDecision, options: HumanDecisionOptions = {}): void {
+    this._recordDecision(decision, options);
+  }
+
+  private _recordDecision(decision: HumanDecision, options: HumanDecisionOptions): void {
+    if (this._config.enableMetrics === false) return;
+    const attributes: Record<string, string> = { [ATTR_LANGGRAPH_HUMAN_DECISION]: decision };
+    if (options.workflowName !== undefined) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = options.workflowName;
+    this._instruments?.humanDecisions.add(1, attributes);
+  }
+
+  private _patchCopy(copy: unknown): void {
+    const manager = callbackManagerOf(copy);
+    if (manager === undefined) return;
+    this._managers ??= new Set();
+    if (this._managers.has(manager) || isWrapped(manager._configureSync)) return;
+    const handler = this.handler;
+    const current = () => (this._active === true ? handler : undefined);
+    const onError = (err: unknown) => this._diag.error("adding the GenAI callback handler failed", err);
+    this._wrap(manager, "_configureSync", (original) => wrapConfigureSync(original, current, onError));
+    this._managers.add(manager);
+  }
+
+  private _interruptTracker(): InterruptTracker {
+    this._tracker ??= new InterruptTracker(
+      () => (this._config.enableMetrics === false ? undefined : this._instruments),
+      () => this._active === true,
+    );
+    return this._tracker;
+  }
+
+  private _genaiHost(): GenAIHost {
+    if (this._host !== undefined) return this._host;
+    // The handler sees the instrumentation through this view, which always reads the
+    // current tracer, instruments and config (they change with set*Provider/setConfig).
+    const self = this;
+    this._runs ??= new RunTracker();
+    const runs = this._runs;
+    this._host = {
+      get active(): boolean {
+        return self._active === true;
+      },
+      get tracer(): Tracer {
+        return self.tracer;
+      },
+      get instruments(): GenAIInstruments | undefined {
+        return self._config.enableMetrics === false ? undefined : self._instruments;
+      },
+      get content(): ContentPolicy {
+        self._content ??= new ContentPolicy(self._config, (err) =>
+          self._diag.error("redaction hook failed; value redacted", err),
+        );
+        return self._content;
+      },
+      get prices(): PriceTable {
+        self._prices ??= buildPriceTable(self._config.prices, self._config.replaceDefaultPrices);
+        return self._prices;
+      },
+      get diag(): DiagLogger {
+        return self._diag;
+      },
+      runs,
+    };
+    return this._host;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Counter, Histogram, Meter } from "@opentelemetry/api";
+import { durationHistogramOptions, metricOptions } from "../instrumentation/metrics.js";
+import {
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
+  METRIC_LANGGRAPH_HUMAN_DECISIONS,
+  METRIC_LANGGRAPH_INTERRUPT_WAIT,
+  METRIC_LANGGRAPH_LLM_COST,
+  TOKEN_BUCKETS,
+  WAIT_BUCKETS_SECONDS,
+} from "../semconv.js";
+
+/** The model, tool, cost and human-in-the-loop instruments of the contract. */
+export interface GenAIInstruments {
+  tokenUsage: Histogram;
+  operationDuration: Histogram;
+  toolDuration: Histogram;
+  cost: Counter;
+  interruptWait: Histogram;
+  humanDecisions: Counter;
+}
+
+export function createGenAIInstruments(meter: Meter): GenAIInstruments {
+  return {
+    tokenUsage: meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
+      ...metricOptions(METRIC_GEN_AI_CLIENT_TOKEN_USAGE),
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    }),
+    operationDuration: meter.createHistogram(
+      METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+      durationHistogramOptions(METRIC_GEN_AI_CLIENT_OPERATION_DURATION),
+    ),
+    toolDuration: meter.createHistogram(
+      METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
+      durationHistogramOptions(METRIC_GEN_AI_EXECUTE_TOOL_DURATION),
+    ),
+    cost: meter.createCounter(METRIC_LANGGRAPH_LLM_COST, metricOptions(METRIC_LANGGRAPH_LLM_COST)),
+    interruptWait: meter.createHistogram(METRIC_LANGGRAPH_INTERRUPT_WAIT, {
+      ...metricOptions(METRIC_LANGGRAPH_INTERRUPT_WAIT),
+      advice: { explicitBucketBoundaries: WAIT_BUCKETS_SECONDS },
+    }),
+    humanDecisions: meter.createCounter(
+      METRIC_LANGGRAPH_HUMAN_DECISIONS,
+      metricOptions(METRIC_LANGGRAPH_HUMAN_DECISIONS),
+    ),
+  };
+}

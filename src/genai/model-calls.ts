@@ -1,0 +1,222 @@
+import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
+import { errorType, outcomeOfError, recordSpanError, secondsSince, spanName } from "../instrumentation/utils.js";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STREAM,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  ATTR_LANGGRAPH_LLM_CACHED,
+  ATTR_LANGGRAPH_LLM_COST,
+  ATTR_LANGGRAPH_NODE_NAME,
+  EVENT_GEN_AI_FIRST_CHUNK,
+  GEN_AI_TOKEN_TYPE_INPUT,
+  GEN_AI_TOKEN_TYPE_OUTPUT,
+  OUTCOME_ERROR,
+} from "../semconv.js";
+import { inputMessages, outputMessages } from "./content/messages.js";
+import { asDict, type GenAIHost, nonEmptyString, providerName, requestModelOf } from "./host.js";
+import { costOf, findPrice } from "./pricing.js";
+import { readModelResponse, type TokenUsage } from "./usage.js";
+
+/** A model call in flight. */
+interface ModelCall {
+  span: Span;
+  operation: string;
+  startedAt: number;
+  firstChunkAt?: number;
+  /** Attributes shared by the duration, token and cost metrics. */
+  model: string | undefined;
+  provider: string | undefined;
+  workflowName: string | undefined;
+  nodeName: string | undefined;
+}
+
+export interface ModelStart {
+  operation: string;
+  spanPrefix: string;
+  serialized: unknown;
+  /** Chat messages (BaseMessage[][]) or prompts (string[]). */
+  input: unknown;
+  runId: string;
+  parentRunId: string | undefined;
+  extraParams: Record<string, unknown> | undefined;
+  metadata: Record<string, unknown> | undefined;
+}
+
+/** Opens, annotates and ends `chat {model}` spans; records the model metrics. */
+export class ModelCalls {
+  private readonly calls = new Map<string, ModelCall>();
+
+  constructor(private readonly host: GenAIHost) {}
+
+  inFlight(): number {
+    return this.calls.size;
+  }
+
+  start(call: ModelStart): void {
+    const host = this.host;
+    const { metadata, extraParams } = call;
+    const checkpointNs = nonEmptyString(metadata?.langgraph_checkpoint_ns);
+    const placement = host.runs.place(
+      call.parentRunId,
+      checkpointNs,
+      nonEmptyString(metadata?.langgraph_node),
+    );
+    const model = requestModelOf(metadata, extraParams, call.serialized);
+    const provider = providerName(metadata?.ls_provider);
+
+    const attributes: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: call.operation };
+    if (provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = provider;
+    if (model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = model;
+    const temperature = metadata?.ls_temperature;
+    if (typeof temperature === "number") attributes[ATTR_GEN_AI_REQUEST_TEMPERATURE] = temperature;
+    const maxTokens = metadata?.ls_max_tokens;
+    if (typeof maxTokens === "number") attributes[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = maxTokens;
+    if (placement.workflowName !== undefined) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = placement.workflowName;
+    if (placement.nodeName !== undefined) attributes[ATTR_LANGGRAPH_NODE_NAME] = placement.nodeName;
+
+    const name = model === undefined ? call.spanPrefix : spanName(call.spanPrefix, model);
+    const span = host.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, placement.context);
+    const input = host.content.render(inputMessages(call.input));
+    if (input !== undefined) span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, input);
+
+    host.runs.note(call.runId, call.parentRunId, checkpointNs);
+    host.runs.attachSpan(call.runId, span, placement);
+    this.calls.set(call.runId, {
+      span,
+      operation: call.operation,
+      startedAt: performance.now(),
+      model,
+      provider,
+      workflowName: placement.workflowName,
+      nodeName: placement.nodeName,
+    });
+  }
+
+  /** First streamed token or stream event: time to first chunk. */
+  chunk(runId: string): void {
+    const call = this.calls.get(runId);
+    if (call === undefined || call.firstChunkAt !== undefined) return;
+    call.firstChunkAt = performance.now();
+    const seconds = (call.firstChunkAt - call.startedAt) / 1000;
+    call.span.setAttribute(ATTR_GEN_AI_REQUEST_STREAM, true);
+    call.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+    call.span.addEvent(EVENT_GEN_AI_FIRST_CHUNK, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: seconds });
+  }
+
+  end(runId: string, output: unknown, extraParams: unknown): void {
+    const call = this.take(runId);
+    if (call === undefined) return;
+    const { span } = call;
+    const response = readModelResponse(output);
+    if (call.firstChunkAt === undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_STREAM, false);
+    if (response.responseModel !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, response.responseModel);
+    if (response.responseId !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, response.responseId);
+    if (response.finishReasons.length > 0) {
+      span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, response.finishReasons);
+    }
+    if (asDict(extraParams)?.cached === true) span.setAttribute(ATTR_LANGGRAPH_LLM_CACHED, true);
+    setUsageAttributes(span, response.usage);
+    const output_ = this.host.content.render(outputMessages(response.messages, response.finishReasons));
+    if (output_ !== undefined) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, output_);
+
+    this.recordTokens(call, response.usage);
+    this.recordCost(call, response.usage);
+    this.recordDuration(call, undefined);
+    span.end();
+  }
+
+  error(runId: string, err: unknown): void {
+    const call = this.take(runId);
+    if (call === undefined) return;
+    // Aborts and interrupts are not model failures.
+    const failed = outcomeOfError(err) === OUTCOME_ERROR;
+    const type = failed ? errorType(err) : undefined;
+    if (type !== undefined) recordSpanError(call.span, err, type);
+    this.recordDuration(call, type);
+    call.span.end();
+  }
+
+  /** Ends every span still open (instrumentation shut down, runs abandoned). */
+  endAll(): void {
+    for (const runId of [...this.calls.keys()]) this.error(runId, { name: "AbortError" });
+  }
+
+  private take(runId: string): ModelCall | undefined {
+    const call = this.calls.get(runId);
+    if (call === undefined) return undefined;
+    this.calls.delete(runId);
+    this.host.runs.forget(runId);
+    return call;
+  }
+
+  private recordDuration(call: ModelCall, type: string | undefined): void {
+    const instruments = this.host.instruments;
+    if (instruments === undefined) return;
+    const attributes = this.modelAttributes(call);
+    attributes[ATTR_GEN_AI_OPERATION_NAME] = call.operation;
+    if (type !== undefined) attributes[ATTR_ERROR_TYPE] = type;
+    instruments.operationDuration.record(secondsSince(call.startedAt), attributes);
+  }
+
+  private recordTokens(call: ModelCall, usage: TokenUsage): void {
+    const instruments = this.host.instruments;
+    if (instruments === undefined) return;
+    const base = this.modelAttributes(call);
+    if (call.workflowName !== undefined) base[ATTR_GEN_AI_WORKFLOW_NAME] = call.workflowName;
+    if (call.nodeName !== undefined) base[ATTR_LANGGRAPH_NODE_NAME] = call.nodeName;
+    if (usage.inputTokens !== undefined) {
+      instruments.tokenUsage.record(usage.inputTokens, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_INPUT });
+    }
+    if (usage.outputTokens !== undefined) {
+      instruments.tokenUsage.record(usage.outputTokens, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_OUTPUT });
+    }
+  }
+
+  private recordCost(call: ModelCall, usage: TokenUsage): void {
+    const price = findPrice(this.host.prices, call.model);
+    if (price === undefined) return;
+    const cost = costOf(price, usage);
+    if (cost === undefined) return;
+    call.span.setAttribute(ATTR_LANGGRAPH_LLM_COST, cost);
+    const instruments = this.host.instruments;
+    if (instruments === undefined || call.model === undefined) return;
+    const attributes: Attributes = { [ATTR_GEN_AI_REQUEST_MODEL]: call.model };
+    if (call.workflowName !== undefined) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = call.workflowName;
+    instruments.cost.add(cost, attributes);
+  }
+
+  private modelAttributes(call: ModelCall): Attributes {
+    const attributes: Attributes = {};
+    if (call.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = call.model;
+    if (call.provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = call.provider;
+    return attributes;
+  }
+}
+
+function setUsageAttributes(span: Span, usage: TokenUsage): void {
+  const pairs: Array<[string, number | undefined]> = [
+    [ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens],
+    [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens],
+    [ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens],
+    [ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheCreationTokens],
+    [ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens],
+  ];
+  for (const [key, value] of pairs) if (value !== undefined) span.setAttribute(key, value);
+}

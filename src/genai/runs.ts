@@ -1,0 +1,84 @@
+import { type Context, context as otelContext, type Span, trace } from "@opentelemetry/api";
+import { findNodeAttempt } from "../instrumentation/node-registry.js";
+
+/** Where a model or tool span belongs: its parent context and the node that made it. */
+export interface Placement {
+  context: Context;
+  workflowName: string | undefined;
+  nodeName: string | undefined;
+}
+
+/** One LangChain run the handler has seen (chains too: they link runs to ancestors). */
+interface RunRecord {
+  parentRunId: string | undefined;
+  checkpointNs: string | undefined;
+  /** Set for runs that have a span of ours (model and tool calls). */
+  placement?: Placement;
+  spanContext?: Context;
+}
+
+/** Runs kept at most; the oldest are dropped first (a run whose end never came). */
+const MAX_RUNS = 20_000;
+/** Ancestors walked at most when looking for an enclosing tool span. */
+const MAX_HOPS = 64;
+
+/**
+ * LangChain run ids → their parent run and checkpoint namespace. LangChain callbacks do
+ * not carry the OTel context of the caller reliably (handlers may run in the
+ * background), so spans are placed by these ids and by the core's node registry.
+ */
+export class RunTracker {
+  private readonly runs = new Map<string, RunRecord>();
+
+  note(runId: string, parentRunId: string | undefined, checkpointNs: string | undefined): void {
+    if (this.runs.size >= MAX_RUNS) {
+      const oldest = this.runs.keys().next().value;
+      if (oldest !== undefined) this.runs.delete(oldest);
+    }
+    this.runs.set(runId, { parentRunId, checkpointNs });
+  }
+
+  /** Records the span of a model/tool run so that calls nested in it parent to it. */
+  attachSpan(runId: string, span: Span, placement: Placement): void {
+    const record = this.runs.get(runId);
+    if (record === undefined) return;
+    record.placement = placement;
+    record.spanContext = trace.setSpan(placement.context, span);
+  }
+
+  forget(runId: string): void {
+    this.runs.delete(runId);
+  }
+
+  size(): number {
+    return this.runs.size;
+  }
+
+  /**
+   * Parent of a new model/tool span: an enclosing model/tool span of ours in the same
+   * node task (a model called by a tool), else the node attempt that owns the
+   * checkpoint namespace, else the ambient context.
+   */
+  place(
+    parentRunId: string | undefined,
+    checkpointNs: string | undefined,
+    nodeName: string | undefined,
+  ): Placement {
+    let id = parentRunId;
+    for (let hop = 0; id !== undefined && hop < MAX_HOPS; hop++) {
+      const record = this.runs.get(id);
+      if (record === undefined || record.checkpointNs !== checkpointNs) break;
+      if (record.spanContext !== undefined && record.placement !== undefined) {
+        return { ...record.placement, context: record.spanContext };
+      }
+      id = record.parentRunId;
+    }
+    if (checkpointNs !== undefined) {
+      const node = findNodeAttempt(checkpointNs);
+      if (node !== undefined) {
+        return { context: node.context, workflowName: node.workflowName, nodeName: node.nodeName };
+      }
+    }
+    return { context: otelContext.active(), workflowName: undefined, nodeName };
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Zero-code entry: `node --import langgraph-otel/register app.mjs` or
+ * `node -r langgraph-otel/register app.cjs`. Starts OpenTelemetry from the OTEL_*
+ * environment before the app loads and flushes when the process ends.
+ *
+ * Bad configuration throws here, before the app runs, with a message naming the variable.
+ */
+// Static imports, so the copies the app is about to use (ESM under --import, CJS under
+// -r) are loaded before this module runs and are patched before the app's first line:
+// an asynchronous import() could land after the app's first graph run.
+import * as callbackManager from "@langchain/core/callbacks/manager";
+import * as pregel from "@langchain/langgraph/pregel";
+import { GenAIInstrumentation } from "./genai/index.js";
+import { LangGraphInstrumentation } from "./instrumentation/index.js";
+import { flushOnExit } from "./setup/process-hooks.js";
+import { startObservability } from "./setup/start.js";
+
+const handle = startObservability();
+if (handle.enabled) {
+  for (const instrumentation of handle.instrumentations) {
+    if (instrumentation instanceof LangGraphInstrumentation) {
+      instrumentation.manuallyInstrument(pregel);
+    } else if (instrumentation instanceof GenAIInstrumentation) {
+      instrumentation.manuallyInstrument(callbackManager);
+    }
+  }
+  flushOnExit(handle);
+}

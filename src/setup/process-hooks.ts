@@ -1,0 +1,51 @@
+import type { ObservabilityHandle } from "./start.js";
+
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+/**
+ * Flushes telemetry when the process ends, without changing how it ends:
+ * - normal exit (`beforeExit`): flush, then let Node exit with the app's exit code;
+ *   if the deadline passed (a collector that never answers), exit with that same code
+ *   rather than wait on its retries;
+ * - SIGTERM/SIGINT: if the app listens for the signal itself, flush what is queued and
+ *   leave the decision to the app (a later normal exit still shuts down); otherwise flush, then re-raise the signal with Node's default
+ *   behaviour, so the process still dies by that signal. A second signal during the flush
+ *   gets the default behaviour at once.
+ * `process.exit()` called by the app skips the flush: Node allows no async work there.
+ */
+export function flushOnExit(handle: ObservabilityHandle): () => void {
+  let finished = false;
+
+  const onBeforeExit = () => {
+    if (finished) return;
+    finished = true;
+    uninstall();
+    void handle.shutdown().then(({ timedOut }) => {
+      if (timedOut) process.exit(process.exitCode);
+    });
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    const appListens = process.listenerCount(signal) > 1;
+    if (appListens) {
+      // The app decides what the signal means; it may keep running, so only flush.
+      void handle.forceFlush();
+      return;
+    }
+    finished = true;
+    uninstall();
+    void handle.shutdown().finally(() => {
+      // Our listeners are gone: the signal now does what it would have done without us.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+
+  const uninstall = () => {
+    process.off("beforeExit", onBeforeExit);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  };
+
+  process.on("beforeExit", onBeforeExit);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  return uninstall;
+}

@@ -1,0 +1,213 @@
+import { context, diag, metrics, propagation, trace } from "@opentelemetry/api";
+import { logs } from "@opentelemetry/api-logs";
+import type { Instrumentation } from "@opentelemetry/instrumentation";
+import { NodeSDK, type tracing } from "@opentelemetry/sdk-node";
+import { LifecycleLogSpanProcessor } from "../logs/lifecycle-span-processor.js";
+import { isDisabled, type ResolvedConfig, resolveConfig } from "./config.js";
+import { settleWithin } from "./deadline.js";
+import { installDiagLogger } from "./diag-logger.js";
+import {
+  createLogRecordProcessors,
+  createPushMetricReaders,
+  createSpanProcessors,
+} from "./exporters.js";
+import { FailureReporter } from "./failure-reporter.js";
+import { createInstrumentations, instrumentationsReady } from "./instrumentations.js";
+import type { ObservabilityOptions } from "./options.js";
+import { type MetricsEndpoint, serveMetrics } from "./prometheus-server.js";
+import { buildResource } from "./resource.js";
+import { createSampler } from "./sampler.js";
+
+export interface ShutdownResult {
+  /** True when the deadline passed before every exporter finished flushing. */
+  timedOut: boolean;
+}
+
+export interface ObservabilityHandle {
+  /** False when OTEL_SDK_DISABLED (or `disabled`) turned everything off. */
+  readonly enabled: boolean;
+  /** The registered instrumentations (empty when disabled). */
+  readonly instrumentations: readonly Instrumentation[];
+  /**
+   * Resolves once /metrics is served and the ES module copies are patched. Rejects with an
+   * ObservabilityConfigError when the metrics port cannot be bound (also logged via diag).
+   */
+  readonly ready: Promise<void>;
+  /** Where /metrics is served, once listening. */
+  metricsAddress(): { host: string; port: number } | undefined;
+  /** Exports what is queued now. Never rejects. */
+  forceFlush(): Promise<void>;
+  /**
+   * Flushes and stops everything within the deadline (default the configured
+   * shutdownTimeoutMillis), unpatches, and unregisters the global providers. Never
+   * rejects, never waits past the deadline; later calls return the same promise.
+   */
+  shutdown(options?: { timeoutMillis?: number }): Promise<ShutdownResult>;
+}
+
+// One setup per process, across the ESM and CJS copies of this package (register plus an
+// explicit call must not start two SDKs).
+const ACTIVE = Symbol.for("langgraph-otel.observability");
+type GlobalSlot = { [ACTIVE]?: ObservabilityHandle };
+
+function disabledHandle(): ObservabilityHandle {
+  return {
+    enabled: false,
+    instrumentations: [],
+    ready: Promise.resolve(),
+    metricsAddress: () => undefined,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve({ timedOut: false }),
+  };
+}
+
+/** Runs `fn` with variables hidden that NodeSDK would read behind our back. */
+function withoutEnv<T>(names: readonly string[], fn: () => T): T {
+  const saved = names.map((name) => [name, process.env[name]] as const);
+  for (const name of names) delete process.env[name];
+  try {
+    return fn();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
+/**
+ * Starts OpenTelemetry for a LangGraph.js app: resource, LangGraph instrumentation,
+ * OTLP/HTTP traces and logs behind bounded batch queues, and Prometheus /metrics.
+ * Options override OTEL_* variables, which override the defaults (docs/configuration.md).
+ *
+ * Throws ObservabilityConfigError, naming the variable or option, for bad configuration.
+ * After start, telemetry failures are logged once per kind through diag, never thrown.
+ */
+export function startObservability(options: ObservabilityOptions = {}): ObservabilityHandle {
+  const env = options.env ?? process.env;
+  if (isDisabled(options, env)) return disabledHandle();
+  const slot = globalThis as GlobalSlot;
+  const active = slot[ACTIVE];
+  if (active !== undefined) {
+    diag.warn("langgraph-otel: startObservability called twice; returning the running setup");
+    return active;
+  }
+
+  // Everything that can be wrong with the configuration fails here, before any side effect.
+  const config = resolveConfig(options, env);
+  const sampler =
+    typeof options.sampler === "object"
+      ? options.sampler
+      : createSampler(config.sampler.name, config.sampler.arg, config.sampler.setting);
+
+  const reporter = new FailureReporter();
+  const sdkInstrumentations = createInstrumentations(options);
+  const instrumentations = sdkInstrumentations.all;
+  const spanProcessors: tracing.SpanProcessor[] = [
+    ...sdkInstrumentations.spanProcessors,
+    ...(config.lifecycleLogs ? [new LifecycleLogSpanProcessor()] : []),
+    ...createSpanProcessors(config, reporter),
+    ...(options.spanProcessors ?? []),
+  ];
+  const logRecordProcessors = [
+    ...createLogRecordProcessors(config, reporter),
+    ...(options.logRecordProcessors ?? []),
+  ];
+  const endpoint = config.metricsExporters.includes("prometheus")
+    ? serveMetrics(
+        config.prometheus.host,
+        config.prometheus.port,
+        config.prometheus.endpoint,
+        reporter,
+      )
+    : undefined;
+  const metricReaders = [
+    ...(endpoint === undefined ? [] : [endpoint.reader]),
+    ...createPushMetricReaders(config, reporter),
+    ...(options.metricReaders ?? []),
+  ];
+
+  // OTEL_SDK_DISABLED and OTEL_LOG_LEVEL are already resolved (options win over them);
+  // NodeSDK would re-read them from process.env and replace our diag logger.
+  const sdk = withoutEnv(["OTEL_SDK_DISABLED", "OTEL_LOG_LEVEL"], () => {
+    return new NodeSDK({
+      resource: buildResource(config.resourceAttributes, options.resourceDetectors),
+      autoDetectResources: false,
+      sampler,
+      spanProcessors,
+      logRecordProcessors,
+      metricReaders,
+      instrumentations,
+    });
+  });
+  installDiagLogger(config.logLevel);
+  reporter.installGlobalHandler();
+  sdk.start();
+
+  const ready = Promise.all([endpoint?.listening, instrumentationsReady(instrumentations)]).then(
+    () => undefined,
+  );
+  ready.catch((error: unknown) => {
+    diag.error(error instanceof Error ? error.message : String(error));
+  });
+
+  const handle = createHandle(config, sdk, endpoint, instrumentations, ready, {
+    spanProcessors,
+    logRecordProcessors,
+  });
+  slot[ACTIVE] = handle;
+  return handle;
+}
+
+function createHandle(
+  config: ResolvedConfig,
+  sdk: NodeSDK,
+  endpoint: MetricsEndpoint | undefined,
+  instrumentations: Instrumentation[],
+  ready: Promise<void>,
+  flushables: {
+    spanProcessors: readonly { forceFlush(): Promise<void> }[];
+    logRecordProcessors: readonly { forceFlush(): Promise<void> }[];
+  },
+): ObservabilityHandle {
+  let stopping: Promise<ShutdownResult> | undefined;
+  const handle: ObservabilityHandle = {
+    enabled: true,
+    instrumentations,
+    ready,
+    metricsAddress: () => endpoint?.address(),
+    forceFlush: async () => {
+      const all = [...flushables.spanProcessors, ...flushables.logRecordProcessors];
+      await Promise.allSettled(all.map((p) => p.forceFlush()));
+    },
+    shutdown: (options) => {
+      stopping ??= (async () => {
+        const work = Promise.allSettled([sdk.shutdown(), endpoint?.close()]);
+        const timedOut = await settleWithin(
+          work,
+          options?.timeoutMillis ?? config.shutdownTimeoutMillis,
+        );
+        if (timedOut) {
+          diag.warn(
+            `langgraph-otel: shutdown deadline passed (${options?.timeoutMillis ?? config.shutdownTimeoutMillis} ms); unexported telemetry is dropped`,
+          );
+        }
+        // Unpatch and unregister, so the app runs on untouched and a new start can register.
+        for (const instrumentation of instrumentations) {
+          try {
+            instrumentation.disable();
+          } catch (error) {
+            diag.debug("langgraph-otel: disabling an instrumentation failed", error);
+          }
+        }
+        trace.disable();
+        metrics.disable();
+        logs.disable();
+        propagation.disable();
+        context.disable();
+        const slot = globalThis as GlobalSlot;
+        if (slot[ACTIVE] === handle) delete slot[ACTIVE];
+        return { timedOut };
+      })();
+      return stopping;
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,161 @@
+/**
+ * The agent keeps working whatever the collector does: refuses connections, accepts and
+ * never answers, answers 500, or answers 429 with Retry-After. Every run succeeds, the
+ * span queue never holds more than its bound, spans dropped for a full queue are counted,
+ * each kind of failure is logged once (not once per batch), and shutdown() returns by
+ * its deadline. Loopback only; every wait is bounded.
+ *
+ * Two wirings: the real `startObservability`, and the same setup pieces assembled by hand
+ * with the batch processor's self-observability metrics on, which lets the test watch
+ * the queue length and the dropped-span count.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { FINAL_ANSWER, runAgent } from "./helpers/agent.js";
+import {
+  type FaultKind,
+  type FaultyCollector,
+  startFaultyCollector,
+} from "./helpers/faulty-collector.js";
+import {
+  type ObservedPipeline,
+  type Pipeline,
+  type PipelineOptions,
+  startObservedPipeline,
+  startSetupPipeline,
+} from "./helpers/pipeline.js";
+
+const RUNS = 200;
+const CONCURRENCY = 16;
+const SPANS_PER_RUN = 4; // run + agent, tools, agent
+const SHUTDOWN_DEADLINE_MS = 1500;
+/** Slack on top of the deadline before a shutdown counts as hung (a bound, not a timing). */
+const HANG_MARGIN_MS = 5000;
+
+const QUEUE: Omit<PipelineOptions, "tracesUrl"> = {
+  maxQueueSize: 64,
+  maxExportBatchSize: 16,
+  scheduledDelayMillis: 20,
+  exportTimeoutMillis: 3000,
+  otlpTimeoutMillis: 1500,
+  shutdownTimeoutMillis: SHUTDOWN_DEADLINE_MS,
+};
+
+/** A failure line of the setup's reporter; group 1 is the kind. */
+const REPORTED = /^warn langgraph-otel: (.+?) failed: /;
+const DROPPED = /Dropped (\d+) spans because maxQueueSize reached/;
+
+function sleep(ms: number): Promise<"timeout"> {
+  return new Promise((resolve) => setTimeout(() => resolve("timeout"), ms));
+}
+
+/** Waits until `check()` holds, polling; gives up (returns false) after `limitMs`. */
+async function eventually(check: () => boolean, limitMs: number): Promise<boolean> {
+  const end = Date.now() + limitMs;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+let collector: FaultyCollector | undefined;
+let pipeline: Pipeline | undefined;
+
+afterEach(async () => {
+  await pipeline?.shutdown();
+  await collector?.close();
+  pipeline = undefined;
+  collector = undefined;
+});
+
+/** Runs the agent through the fault and checks everything but the queue. */
+async function exercise(kind: FaultKind, active: Pipeline, faulty: FaultyCollector) {
+  const answers = await runAgent(RUNS, CONCURRENCY);
+  expect(answers).toHaveLength(RUNS);
+  expect(new Set(answers)).toEqual(new Set([FINAL_ANSWER]));
+
+  // The export failure is reported.
+  const exportFailed = () =>
+    active.diagLines.some((l) => REPORTED.exec(l)?.[1] === "trace export");
+  expect(await eventually(exportFailed, 15_000)).toBe(true);
+  if (kind === "status429") {
+    // Retry-After was honoured: the same batch arrived again.
+    expect(await eventually(() => faulty.retries > 0, 10_000)).toBe(true);
+  }
+  if (kind === "status500") expect(faulty.retries).toBe(0);
+  if (kind !== "refuse") expect(faulty.requests).toBeGreaterThan(0);
+
+  // More runs while the collector is still broken: still fine.
+  const more = await runAgent(20, 4);
+  expect(more.every((answer) => answer === FINAL_ANSWER)).toBe(true);
+}
+
+/** shutdown() settles by its deadline (plus a generous margin), never hangs. */
+async function expectTimelyShutdown(active: Pipeline) {
+  const outcome = await Promise.race([
+    active.shutdown().then(() => "returned" as const),
+    sleep(SHUTDOWN_DEADLINE_MS + HANG_MARGIN_MS),
+  ]);
+  expect(outcome).toBe("returned");
+  pipeline = undefined;
+}
+
+/** Each kind of failure logged once; otherwise only the SDK's per-episode drop summaries. */
+function expectReportedOnce(lines: readonly string[], dropped?: number) {
+  const kinds = lines.flatMap((l) => REPORTED.exec(l)?.[1] ?? []);
+  expect(kinds.filter((k) => k === "trace export")).toHaveLength(1);
+  expect(new Set(kinds).size).toBe(kinds.length);
+  const others = lines.filter(
+    (l) => !REPORTED.test(l) && !l.includes("shutdown deadline passed"),
+  );
+  for (const line of others) expect(line).toMatch(DROPPED);
+  const summarised = others.reduce((sum, l) => sum + Number(DROPPED.exec(l)?.[1] ?? 0), 0);
+  if (dropped !== undefined) expect(summarised).toBeLessThanOrEqual(dropped);
+  // However many batches failed, the log stays a handful of lines.
+  expect(lines.length).toBeLessThan(20);
+}
+
+const FAULTS: FaultKind[] = ["refuse", "hang", "status500", "status429"];
+
+describe.each(FAULTS)("collector fault %s, startObservability", (kind) => {
+  it("never hurts the agent, reports once, shuts down by the deadline", async () => {
+    collector = await startFaultyCollector(kind);
+    const active = await startSetupPipeline({ tracesUrl: collector.tracesUrl, ...QUEUE });
+    pipeline = active;
+    await exercise(kind, active, collector);
+    await expectTimelyShutdown(active);
+    expectReportedOnce(active.diagLines);
+  }, 60_000);
+});
+
+describe.each(FAULTS)("collector fault %s, queue observed", (kind) => {
+  it("keeps the span queue within its bound and counts every dropped span", async () => {
+    collector = await startFaultyCollector(kind);
+    const active: ObservedPipeline = await startObservedPipeline({
+      tracesUrl: collector.tracesUrl,
+      ...QUEUE,
+    });
+    pipeline = active;
+
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        await active.sampleQueue();
+        await sleep(2);
+      }
+    })();
+    await exercise(kind, active, collector);
+    sampling = false;
+    await sampler;
+
+    expect(active.maxQueueSeen).toBeLessThanOrEqual(QUEUE.maxQueueSize);
+    // 220 runs x 4 spans through a 64-span queue: a collector that holds each export
+    // open makes the queue overflow, and the dropped spans are counted.
+    const dropped = await active.droppedSpans();
+    if (kind === "hang") expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThanOrEqual((RUNS + 20) * SPANS_PER_RUN);
+
+    await expectTimelyShutdown(active);
+    expectReportedOnce(active.diagLines, dropped);
+  }, 60_000);
+});
