@@ -6,6 +6,7 @@ import {
   SCRIPTED_MODEL_PRICES,
   SHOWCASE_REQUEST_INDEX,
   SUPPORT_AGENT_NAME,
+  SUPPORT_REQUESTS,
   threadIdFor,
 } from "../examples/support-agent.js";
 import type { DemoOptions } from "./args.js";
@@ -13,6 +14,8 @@ import { readMetricSummary } from "./metric-summary.js";
 import { ProgressBar } from "./progress.js";
 import { renderSummary } from "./summary.js";
 import { startDemoTelemetry } from "./telemetry.js";
+
+const SAMPLE_CANDIDATES = 4;
 
 export interface DemoIO {
   out: { write(text: string): unknown };
@@ -24,6 +27,8 @@ export interface DemoIO {
     on(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
     off(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
   };
+  /** Ends the process at once (a second SIGINT). Default: ignore. */
+  exit?: (code: number) => void;
 }
 
 /** Conversation counts by how they ended. */
@@ -54,8 +59,13 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   });
   if (telemetry.metricsUrl) io.err.write(`serving ${telemetry.metricsUrl} while the demo runs\n`);
 
-  const sampleIndex = loadMode || options.runs > SHOWCASE_REQUEST_INDEX ? SHOWCASE_REQUEST_INDEX : 0;
-  telemetry.spans.keepConversation(threadIdFor(sampleIndex));
+  // Candidates for the trace shown: the first few conversations of the request that
+  // exercises every part (tools, approval, resume); the summary shows a clean one.
+  const candidates = Array.from(
+    { length: SAMPLE_CANDIDATES },
+    (_, k) => SHOWCASE_REQUEST_INDEX + k * SUPPORT_REQUESTS.length,
+  ).filter((i) => loadMode || i < options.runs);
+  telemetry.spans.keepConversations((candidates.length > 0 ? candidates : [0]).map(threadIdFor));
 
   const agent = createSupportAgent({
     latencyMs: options.latencyMs,
@@ -65,9 +75,14 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   const stop = new AbortController();
   let interrupted: string | undefined;
   const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
-    if (interrupted !== undefined) return;
+    if (interrupted !== undefined) {
+      // A second signal: the user does not want to wait for the summary.
+      io.err.write(`\n${name} again: exiting without the summary\n`);
+      io.exit?.(name === "SIGINT" ? 130 : 143);
+      return;
+    }
     interrupted = name;
-    io.err.write(`\n${name}: stopping, finishing the summary...\n`);
+    io.err.write(`\n${name}: stopping; the summary follows (${name} again to quit now)\n`);
     stop.abort();
   };
   const onInt = onSignal("SIGINT");
@@ -88,10 +103,15 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   const worker = async () => {
     while (!stop.signal.aborted && (loadMode || next < options.runs)) {
       const index = next++;
+      // One signal per conversation, linked to the stop signal: LangGraph hangs listeners
+      // on the signal it is given, and a shared one would collect them for the whole run.
+      const conversation = new AbortController();
+      const cancel = () => conversation.abort(stop.signal.reason);
+      stop.signal.addEventListener("abort", cancel, { once: true });
       const result = await runConversation(agent, index, {
-        signal: stop.signal,
+        signal: conversation.signal,
         humanDelayMs: options.latencyMs * 2,
-      });
+      }).finally(() => stop.signal.removeEventListener("abort", cancel));
       if (result.outcome === "cancelled") tally.cancelled++;
       else {
         tally.done++;
@@ -129,7 +149,7 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
     tally,
     elapsedMs: Date.now() - started,
     stoppedBy: interrupted,
-    sample: { threadId: threadIdFor(sampleIndex), request: requestFor(sampleIndex) },
+    requestOf: (threadId) => requestFor(Number(threadId.replace(/\D/g, "")) - 1),
     spans: telemetry.spans,
     metrics: metricSummary,
     telemetry,

@@ -46,14 +46,25 @@ export class SummarySpanProcessor implements tracing.SpanProcessor {
   readonly tools = new Map<string, ToolStats>();
   readonly runOutcomes = new Map<string, number>();
   readonly runDurations = new LogHistogram();
-  /** Traces of the sample conversation, in the order their root spans ended. */
-  readonly sampleTraces: ReadableSpan[][] = [];
   private readonly inFlight = new Map<string, ReadableSpan[]>();
-  private sampleConversation: string | undefined;
+  /** Candidate conversations -> their traces, in the order their root spans ended. */
+  private readonly candidates = new Map<string, ReadableSpan[][]>();
 
-  /** Keep the traces whose root span carries this `gen_ai.conversation.id`. */
-  keepConversation(conversationId: string): void {
-    this.sampleConversation = conversationId;
+  /** Keep the traces whose root span carries one of these `gen_ai.conversation.id`s. */
+  keepConversations(conversationIds: readonly string[]): void {
+    for (const id of conversationIds) if (!this.candidates.has(id)) this.candidates.set(id, []);
+  }
+
+  /**
+   * The conversation to show: the first candidate whose runs all ended without error
+   * and that was resumed after an interrupt, else the first without error, else the
+   * first with any trace.
+   */
+  sample(): { conversationId: string; traces: ReadableSpan[][] } | undefined {
+    const recorded = [...this.candidates].filter(([, traces]) => traces.length > 0);
+    const clean = recorded.filter(([, traces]) => traces.every((t) => rootOutcome(t) !== OUTCOME_ERROR));
+    const best = clean.find(([, traces]) => traces.length > 1) ?? clean[0] ?? recorded[0];
+    return best && { conversationId: best[0], traces: best[1] };
   }
 
   onStart(_span: tracing.Span, _parentContext: Context): void {}
@@ -102,9 +113,7 @@ export class SummarySpanProcessor implements tracing.SpanProcessor {
       this.runDurations.record(durationMs(span));
     }
     const conversation = span.attributes[ATTR_GEN_AI_CONVERSATION_ID];
-    if (conversation !== undefined && conversation === this.sampleConversation) {
-      this.sampleTraces.push(spans);
-    }
+    if (typeof conversation === "string") this.candidates.get(conversation)?.push(spans);
   }
 
   private recordNode(span: ReadableSpan): void {
@@ -130,6 +139,10 @@ export class SummarySpanProcessor implements tracing.SpanProcessor {
     if (span.status.code === SpanStatusCode.ERROR) stats.errors++;
     this.tools.set(name, stats);
   }
+}
+
+function rootOutcome(trace: readonly ReadableSpan[]): unknown {
+  return trace.find((s) => s.parentSpanContext === undefined)?.attributes[ATTR_LANGGRAPH_OUTCOME];
 }
 
 export function durationMs(span: ReadableSpan): number {

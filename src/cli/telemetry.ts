@@ -1,4 +1,4 @@
-import { GenAIInstrumentation, type PriceTable } from "../genai/index.js";
+import type { PriceTable } from "../genai/index.js";
 import { type ObservabilityHandle, startObservability } from "../setup/index.js";
 import {
   DEFAULT_OTLP_HTTP_PORT,
@@ -52,7 +52,6 @@ export async function startDemoTelemetry(options: DemoTelemetryOptions): Promise
   const probe = await probeOtlpReceiver(url);
   const spans = new SummarySpanProcessor();
   const metrics = new SummaryMetricReader();
-  const genai = new GenAIInstrumentation({ prices: options.prices, enabled: false });
 
   const handle: ObservabilityHandle = startObservability({
     serviceName: env.OTEL_SERVICE_NAME?.trim() || "langgraph-otel-demo",
@@ -62,8 +61,8 @@ export async function startDemoTelemetry(options: DemoTelemetryOptions): Promise
     otlpTracesEndpoint: url,
     ...(options.endpoint !== undefined ? { otlpEndpoint: options.endpoint } : {}),
     ...(options.metricsPort !== undefined ? { prometheusPort: options.metricsPort } : {}),
-    instrumentations: [genai],
-    spanProcessors: [genai.spanProcessor, spans],
+    genai: { prices: options.prices },
+    spanProcessors: [spans],
     metricReaders: [metrics],
     env,
   });

@@ -241,7 +241,7 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     );
     return [...KNOWLEDGE_BASE[intent]];
   };
-  const search = withFallback(
+  const search = withFallback<[Intent, RunnableConfig?], string[]>(
     withRetry(breaker.wrap(searchService), {
       name: "knowledge_base.search",
       maxAttempts: 3,
@@ -383,8 +383,8 @@ function agentScript({ messages }: ScriptedCallInfo): ScriptedReply {
 export interface ConversationResult {
   threadId: string;
   request: string;
-  /** `answered`, or `failed` when a run threw. */
-  outcome: "answered" | "failed";
+  /** `answered`; `failed` when a run threw; `cancelled` when the caller's signal aborted it. */
+  outcome: "answered" | "failed" | "cancelled";
   /** The human's decision, when the run asked for one. */
   decision?: ApprovalDecision;
   answer?: string;
@@ -439,7 +439,7 @@ export async function runConversation(
     const answer = (state as { answer?: unknown }).answer;
     if (typeof answer === "string") result.answer = answer;
   } catch (error) {
-    result.outcome = "failed";
+    result.outcome = options.signal?.aborted ? "cancelled" : "failed";
     result.error = error;
   } finally {
     await agent.checkpointer.deleteThread(threadId);

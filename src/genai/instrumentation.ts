@@ -4,7 +4,7 @@ import type { HumanDecision } from "../semconv.js";
 import { ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_HUMAN_DECISION } from "../semconv.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { ContentPolicy } from "./content/policy.js";
-import { importCallbackManagers, requireCallbackManagers } from "./core-copies.js";
+import { importCopies, type PackageEntry, requireCopies } from "../module-copies.js";
 import { GenAICallbackHandler } from "./handler.js";
 import type { GenAIHost } from "./host.js";
 import {
@@ -19,6 +19,12 @@ import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
 import { buildPriceTable } from "./pricing.js";
 import { RunTracker } from "./runs.js";
 import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
+
+/** The entry of @langchain/core that exports `CallbackManager`. */
+const CALLBACK_MANAGER_ENTRY: PackageEntry = {
+  packageName: "@langchain/core",
+  subpath: "./callbacks/manager",
+};
 
 /** Instrumentation scope of the model, tool and human-in-the-loop telemetry. */
 export const GENAI_INSTRUMENTATION_NAME = `${PACKAGE_NAME}/genai`;
@@ -94,11 +100,11 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._active = true;
     super.enable();
     const onError = (err: unknown) => this._diag.debug("@langchain/core not loadable", err);
-    for (const copy of requireCallbackManagers(onError)) this._patchCopy(copy);
+    for (const copy of requireCopies(CALLBACK_MANAGER_ENTRY, onError)) this._patchCopy(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
     this._recorder = (decision, options) => this._recordDecision(decision, options);
     setDecisionRecorder(this._recorder);
-    this._ready = importCallbackManagers(onError).then((copies) => {
+    this._ready = importCopies(CALLBACK_MANAGER_ENTRY, onError).then((copies) => {
       if (this._active === true) for (const copy of copies) this._patchCopy(copy);
     });
   }

@@ -1,5 +1,6 @@
 import type { DiagLogger, Tracer } from "@opentelemetry/api";
 import { InstrumentationBase, isWrapped } from "@opentelemetry/instrumentation";
+import { importCopies, requireCopies } from "../module-copies.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { wrapStreamIterator } from "./graph-run.js";
 import type {
@@ -14,8 +15,7 @@ import {
   findPregelNodePrototype,
   findPregelNodePrototypeInExports,
   findPregelPrototype,
-  importInstalledCopies,
-  requireInstalledCopies,
+  PREGEL_ENTRY,
 } from "./patch-targets.js";
 import type { LangGraphInstrumentationConfig } from "./types.js";
 
@@ -71,9 +71,9 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     this._active = true;
     super.enable();
     const onError = (err: unknown) => this._diag.debug("@langchain/langgraph not loadable", err);
-    for (const copy of requireInstalledCopies(onError)) this._patchCopy(copy);
+    for (const copy of requireCopies(PREGEL_ENTRY, onError)) this._patchCopy(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
-    this._ready = importInstalledCopies(onError).then((copies) => {
+    this._ready = importCopies(PREGEL_ENTRY, onError).then((copies) => {
       if (this._active === true) for (const copy of copies) this._patchCopy(copy);
     });
   }

@@ -1,12 +1,5 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import type { PackageEntry } from "../module-copies.js";
 import type { PregelNodePrototype, PregelPrototype } from "./internal-types.js";
-
-/** The entry that exports `Pregel` and `Channel` in both copies of the package. */
-export const PREGEL_ENTRY = "@langchain/langgraph/pregel";
-const PACKAGE_JSON = "@langchain/langgraph/package.json";
 
 function ownsFunction(target: object, name: string): boolean {
   const descriptor = Object.getOwnPropertyDescriptor(target, name);
@@ -71,58 +64,5 @@ export function findPregelNodePrototypeInExports(value: unknown): PregelNodeProt
   }
 }
 
-/** Where module resolution starts: the application's directory and this package's own. */
-function resolutionAnchors(): string[] {
-  const anchors = [join(process.cwd(), "__langgraph_otel__.js")];
-  // Only the CJS build has __filename; the ESM build finds its own copy with import().
-  if (typeof __filename === "string") anchors.push(__filename);
-  return anchors;
-}
-
-/** The CommonJS copies that the application and this package resolve, loaded now. */
-export function requireInstalledCopies(onError: (err: unknown) => void): unknown[] {
-  const seen = new Set<string>();
-  const copies: unknown[] = [];
-  for (const anchor of resolutionAnchors()) {
-    try {
-      const req = createRequire(anchor);
-      const path = req.resolve(PREGEL_ENTRY);
-      if (seen.has(path)) continue;
-      seen.add(path);
-      copies.push(req(path));
-    } catch (err) {
-      onError(err);
-    }
-  }
-  return copies;
-}
-
-/** The ESM copies that the application and this package resolve. */
-export async function importInstalledCopies(onError: (err: unknown) => void): Promise<unknown[]> {
-  const urls = new Set<string>();
-  for (const anchor of resolutionAnchors()) {
-    try {
-      const url = esmEntryUrl(createRequire(anchor).resolve(PACKAGE_JSON));
-      if (url !== undefined) urls.add(url);
-    } catch (err) {
-      onError(err);
-    }
-  }
-  const loads: Promise<unknown>[] = [import(PREGEL_ENTRY).catch(onError)];
-  for (const url of urls) loads.push(import(url).catch(onError));
-  return (await Promise.all(loads)).filter((copy) => copy !== undefined);
-}
-
-/** The file URL of the `import` condition of `./pregel` in a package.json's exports. */
-function esmEntryUrl(packageJsonPath: string): string | undefined {
-  const manifest = JSON.parse(readFileSync(packageJsonPath, "utf8")) as {
-    exports?: Record<string, unknown>;
-  };
-  let target: unknown = manifest.exports?.["./pregel"];
-  while (typeof target === "object" && target !== null) {
-    const conditions = target as Record<string, unknown>;
-    target = conditions.import ?? conditions.default;
-  }
-  if (typeof target !== "string") return undefined;
-  return pathToFileURL(join(dirname(packageJsonPath), target)).href;
-}
+/** The entry that exports `Pregel` and `Channel` in both copies of the package. */
+export const PREGEL_ENTRY: PackageEntry = { packageName: "@langchain/langgraph", subpath: "./pregel" };

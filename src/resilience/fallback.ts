@@ -45,13 +45,17 @@ function isOptions<A extends unknown[], R>(
  * Wraps `primary` with fallbacks of the same signature; an options object may come last:
  * `withFallback(callGpt, callClaude, cannedAnswer, { name: "answer" })`.
  */
-export function withFallback<A extends unknown[], R>(
-  primary: Operation<A, R>,
-  ...rest: Array<Operation<A, R> | FallbackOptions>
-): WrappedOperation<A, R> {
+export function withFallback<P extends (...args: never[]) => unknown>(
+  // The primary alone fixes the types (inferred whole, so nested wrappers infer well); a
+  // fallback must return the same and may take fewer parameters.
+  primary: P,
+  ...rest: Array<Operation<Parameters<P>, Awaited<ReturnType<P>>> | FallbackOptions>
+): WrappedOperation<Parameters<P>, Awaited<ReturnType<P>>> {
+  type A = Parameters<P>;
+  type R = Awaited<ReturnType<P>>;
   const last = rest[rest.length - 1];
   const options: FallbackOptions = last !== undefined && isOptions(last) ? last : {};
-  const levels: Array<Operation<A, R>> = [primary];
+  const levels: Array<Operation<A, R>> = [primary as unknown as Operation<A, R>];
   for (const item of rest) {
     if (!isOptions(item)) levels.push(item);
     else if (item !== last) throw new TypeError("withFallback: options must come last");

@@ -104,7 +104,7 @@ export class OtelHarness {
   meterProvider: MeterProvider;
   reader: CollectingMetricReader;
 
-  private constructor(private readonly options: OtelHarnessOptions) {
+  private constructor(options: OtelHarnessOptions) {
     this.tracerProvider = new BasicTracerProvider({
       spanProcessors: [new SimpleSpanProcessor(this.exporter)],
     });

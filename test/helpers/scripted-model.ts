@@ -93,7 +93,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
   readonly loop: boolean;
   private readonly state: ScriptState;
 
-  static lc_name(): string {
+  static override lc_name(): string {
     return "ScriptedChatModel";
   }
 
@@ -116,7 +116,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
     return this.state.boundToolNames;
   }
 
-  _llmType(): string {
+  override _llmType(): string {
     return "scripted";
   }
 

@@ -3,11 +3,12 @@
  * `langgraph-otel` through the package's exports map (dist/cjs and dist/esm) and run real
  * graphs built from their own copy of @langchain/langgraph.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_CONVERSATION_ID,
@@ -17,9 +18,9 @@ import {
   OUTCOME_OK,
 } from "../../src/semconv.js";
 import { nodeSpanName, workflowSpanName } from "../helpers/otel.js";
+import { buildRegister, REPO } from "../setup/support.js";
 
 const run = promisify(execFile);
-const ROOT = resolve(__dirname, "../..");
 const FIXTURES = join(__dirname, "fixtures");
 const ERROR_STATUS = 2; // SpanStatusCode.ERROR
 
@@ -40,32 +41,39 @@ interface ConsumerOutput {
   spans: DumpedSpan[];
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
+/**
+ * A private copy of the built package (package.json + dist/), so that another suite's
+ * `npm run build` wiping dist/ cannot pull files from under the child processes. It lives
+ * under node_modules/.cache, so the consumers still resolve the repo's dependencies, and
+ * the consumer scripts sit inside it, so `langgraph-otel` resolves through its exports map.
+ */
+interface PackageCopy {
+  root: string;
+  remove(): void;
 }
 
-/** Builds dist/ when it is missing or older than src/ (other suites may build concurrently). */
-function ensureBuilt(): void {
-  const outputs = ["dist/cjs/index.js", "dist/esm/index.js"].map((p) => join(ROOT, p));
-  const fresh = () =>
-    outputs.every((p) => existsSync(p) && statSync(p).mtimeMs >= newestMtime(join(ROOT, "src")));
-  for (let attempt = 1; !fresh(); attempt += 1) {
-    try {
-      execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "pipe" });
-    } catch (err) {
-      if (attempt >= 3) throw err;
-    }
+function copyPackage(): PackageCopy {
+  const built = buildRegister();
+  const root = join(dirname(dirname(built.cjs)), "package");
+  mkdirSync(root, { recursive: true });
+  cpSync(join(REPO, "package.json"), join(root, "package.json"));
+  cpSync(dirname(built.cjs), join(root, "dist/cjs"), { recursive: true });
+  cpSync(dirname(built.esm), join(root, "dist/esm"), { recursive: true });
+  cpSync(FIXTURES, join(root, "consumer"), { recursive: true });
+  // What scripts/build.mjs writes last; absent when its tsc step failed on a type error
+  // elsewhere in src/ (the code is emitted all the same).
+  for (const [format, type] of [
+    ["cjs", "commonjs"],
+    ["esm", "module"],
+  ]) {
+    writeFileSync(join(root, "dist", format!, "package.json"), `${JSON.stringify({ type })}\n`);
   }
+  return { root, remove: () => built.remove() };
 }
 
-async function runConsumer(file: string): Promise<ConsumerOutput> {
-  const { stdout } = await run(process.execPath, [join(FIXTURES, file)], {
-    cwd: ROOT,
+async function runConsumer(pkg: PackageCopy, file: string): Promise<ConsumerOutput> {
+  const { stdout } = await run(process.execPath, [join(pkg.root, "consumer", file)], {
+    cwd: REPO,
     env: { ...process.env, NODE_OPTIONS: "" },
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -120,19 +128,23 @@ function checkTree(output: ConsumerOutput): void {
 }
 
 describe("package consumers in child processes", () => {
+  let pkg: PackageCopy | undefined;
   beforeAll(() => {
-    ensureBuilt();
-  }, 180_000);
+    pkg = copyPackage();
+  }, 240_000);
+  afterAll(() => {
+    pkg?.remove();
+  });
 
   it("works for a CommonJS consumer (require)", async () => {
-    const output = await runConsumer("consumer.cjs");
-    expect(output.resolved).toBe(join(ROOT, "dist/cjs/index.js"));
+    const output = await runConsumer(pkg!, "consumer.cjs");
+    expect(output.resolved).toBe(join(pkg!.root, "dist/cjs/index.js"));
     checkTree(output);
-  });
+  }, 90_000);
 
   it("works for an ES module consumer (import)", async () => {
-    const output = await runConsumer("consumer.mjs");
-    expect(output.resolved).toBe(`file://${join(ROOT, "dist/esm/index.js")}`);
+    const output = await runConsumer(pkg!, "consumer.mjs");
+    expect(output.resolved).toBe(pathToFileURL(join(pkg!.root, "dist/esm/index.js")).href);
     checkTree(output);
-  });
+  }, 90_000);
 });

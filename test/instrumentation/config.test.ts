@@ -10,7 +10,7 @@ import {
 } from "../../src/semconv.js";
 import type { NodeAttemptInfo } from "../../src/instrumentation/types.js";
 import { nodeSpanName, useOtel, workflowSpanName } from "../helpers/otel.js";
-import { expectOk, LogState, type LogStateType, logNode } from "./graph-fixtures.js";
+import { expectOk, LogState, type LogStateType } from "./graph-fixtures.js";
 
 function pipeline(name: string, nodes: string[], inside?: (node: string) => Promise<void>) {
   let builder = new StateGraph(LogState);

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_WORKFLOW_NAME,
+  ATTR_LANGGRAPH_INTERRUPT_COUNT,
+  ATTR_LANGGRAPH_INTERRUPT_ID,
   ATTR_LANGGRAPH_NODE_NAME,
   ATTR_LANGGRAPH_OUTCOME,
   EVENT_LANGGRAPH_INTERRUPT,
@@ -46,6 +48,9 @@ describe("interrupt() and resume", () => {
     expectOk(ask, OUTCOME_INTERRUPTED);
     expect(ask.events.map((e) => e.name)).toContain(EVENT_LANGGRAPH_INTERRUPT);
     expect(ask.events.map((e) => e.name)).not.toContain("exception");
+    const event = ask.events.find((e) => e.name === EVENT_LANGGRAPH_INTERRUPT);
+    expect(event?.attributes?.[ATTR_LANGGRAPH_INTERRUPT_COUNT]).toBe(1);
+    expect(event?.attributes?.[ATTR_LANGGRAPH_INTERRUPT_ID]).toEqual([expect.any(String)]);
     expectOk(otel.span(nodeSpanName("prepare")));
 
     const labels = { [ATTR_GEN_AI_WORKFLOW_NAME]: "approval", [ATTR_LANGGRAPH_NODE_NAME]: "ask" };
@@ -74,6 +79,39 @@ describe("interrupt() and resume", () => {
     expect(otel.childrenOf(secondRun).map((s) => s.name)).toEqual([nodeSpanName("ask")]);
     expectOk(otel.span(nodeSpanName("ask")));
     expect(await otel.counterValue(METRIC_LANGGRAPH_INTERRUPTS, labels)).toBe(1);
+  });
+
+  it("marks every enclosing run interrupted when a subgraph node interrupts", async () => {
+    const sub = new StateGraph(LogState)
+      .addNode("review", async (): Promise<Partial<LogStateType>> => {
+        const verdict = interrupt<string, string>("review?");
+        return { log: [`verdict:${verdict}`] };
+      })
+      .addEdge(START, "review")
+      .addEdge("review", END)
+      .compile({ name: "review-sub" });
+    const graph = new StateGraph(LogState)
+      .addNode("reviewer", sub)
+      .addEdge(START, "reviewer")
+      .addEdge("reviewer", END)
+      .compile({ name: "review-parent", checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: "hitl-sub" } };
+
+    await graph.invoke({}, config);
+    for (const name of [
+      nodeSpanName("review"),
+      workflowSpanName("review-sub"),
+      nodeSpanName("reviewer"),
+      workflowSpanName("review-parent"),
+    ]) {
+      expectOk(otel.span(name), OUTCOME_INTERRUPTED);
+    }
+
+    otel.exporter.reset();
+    const resumed = await graph.invoke(new Command({ resume: "fine" }), config);
+    expect(resumed.log).toContain("verdict:fine");
+    expectOk(otel.span(workflowSpanName("review-parent")));
+    expectOk(otel.span(nodeSpanName("review")));
   });
 
   it("does not mark a static interruptBefore pause as an error", async () => {

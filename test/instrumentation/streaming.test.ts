@@ -12,6 +12,8 @@ import { nodeSpanName, useOtel, workflowSpanName } from "../helpers/otel.js";
 import { expectOk, LogState, type LogStateType, logNode } from "./graph-fixtures.js";
 
 const otel = useOtel();
+/** Polling budget for work that settles after the caller returns (generous: CI is loaded). */
+const WAIT = { timeout: 10_000, interval: 20 };
 
 function chain(name: string) {
   return new StateGraph(LogState)
@@ -47,7 +49,7 @@ describe("streaming", () => {
     expect(seen).toBe(1);
 
     // The iterator's return() closes the span; it may settle a tick after the break.
-    await vi.waitFor(() => expect(otel.workflowSpans("abandoned")).toHaveLength(1));
+    await vi.waitFor(() => expect(otel.workflowSpans("abandoned")).toHaveLength(1), WAIT);
     const run = otel.span(workflowSpanName("abandoned"));
     expect(run.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_CANCELLED);
     expect(run.status.code).not.toBe(SpanStatusCode.ERROR);
@@ -58,7 +60,7 @@ describe("streaming", () => {
     const labels = { [ATTR_GEN_AI_WORKFLOW_NAME]: "abandoned" };
     await vi.waitFor(async () =>
       expect(await otel.counterValue(METRIC_LANGGRAPH_WORKFLOW_ACTIVE, labels)).toBe(0),
-    );
+    WAIT);
     expect(
       await otel.histogramCount(METRIC_GEN_AI_WORKFLOW_DURATION, {
         ...labels,
@@ -82,7 +84,7 @@ describe("streaming", () => {
 
     await expect(graph.invoke({}, { signal: controller.signal })).rejects.toThrow();
     // LangGraph rejects on the signal at once; the run winds down right after.
-    await vi.waitFor(() => expect(otel.workflowSpans("aborted")).toHaveLength(1));
+    await vi.waitFor(() => expect(otel.workflowSpans("aborted")).toHaveLength(1), WAIT);
     const run = otel.span(workflowSpanName("aborted"));
     expect(run.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_CANCELLED);
     expect(run.status.code).not.toBe(SpanStatusCode.ERROR);

@@ -188,7 +188,7 @@ describe("CircuitBreaker (count mode)", () => {
 
     const controller = new AbortController();
     controller.abort(new Error("cancelled before start"));
-    const fn = vi.fn(ok);
+    const fn = vi.fn(async (_q: string, _config: { signal?: AbortSignal }) => "ok");
     await expect(breaker.execute(fn, "x", { signal: controller.signal })).rejects.toThrow("cancelled before start");
     expect(fn).not.toHaveBeenCalled();
   });

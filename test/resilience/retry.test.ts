@@ -252,7 +252,7 @@ describe("withRetry", () => {
 
   it("abort during an attempt rejects at once, even if the work ignores the signal", async () => {
     const controller = new AbortController();
-    const fn = vi.fn(() => new Promise<string>(() => undefined));
+    const fn = vi.fn((_q: string, _config?: { signal?: AbortSignal }) => new Promise<string>(() => undefined));
     const wrapped = withRetry(fn, { ...telemetry.providers });
     const outcome = wrapped("q", { signal: controller.signal }).catch((err: unknown) => err);
     await flushMicrotasks();
@@ -264,7 +264,7 @@ describe("withRetry", () => {
   });
 
   it("never starts when the caller's config.signal is already aborted", async () => {
-    const fn = vi.fn(async () => "x");
+    const fn = vi.fn(async (_q: string, _config?: { signal?: AbortSignal }) => "x");
     const wrapped = withRetry(fn);
     const controller = new AbortController();
     controller.abort(new Error("gone"));

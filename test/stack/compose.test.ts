@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  COMPOSE_TIMEOUT_MS,
   compose,
   dict,
   isDict,
@@ -40,7 +41,7 @@ describe("docker-compose.yml", () => {
     const result = compose(TEST_ENV, ["--profile", "demo", "config", "-q"]);
     expect(result.output).toBe("");
     expect(result.status).toBe(0);
-  });
+  }, COMPOSE_TIMEOUT_MS);
 
   it("refuses to start Grafana without an admin password (no admin/admin default)", () => {
     for (const envFile of ["", "GRAFANA_ADMIN_PASSWORD=\n"]) {
@@ -52,7 +53,7 @@ describe("docker-compose.yml", () => {
     expect(grafanaEnv.GF_AUTH_ANONYMOUS_ENABLED).toBe("false");
     expect(grafanaEnv.GF_USERS_ALLOW_SIGN_UP).toBe("false");
     expect(grafanaEnv.GF_SECURITY_ADMIN_PASSWORD).toBe("only-for-config-rendering-in-tests");
-  });
+  }, COMPOSE_TIMEOUT_MS);
 
   it("documents in .env.example exactly the variables the compose file reads", () => {
     const example = [...readText(".env.example").matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
@@ -66,7 +67,7 @@ describe("docker-compose.yml", () => {
       "GRAFANA_ADMIN_PASSWORD=filled-in-by-the-test",
     );
     expect(compose(filled, ["--profile", "demo", "config", "-q"]).status).toBe(0);
-  });
+  }, COMPOSE_TIMEOUT_MS);
 
   it("runs the five stack services, plus the sample agent only in the demo profile", () => {
     expect(Object.keys(services).sort()).toEqual(

@@ -65,6 +65,8 @@ describe("stack ports agree", () => {
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(`http://otel-collector:${DEFAULT_OTLP_HTTP_PORT}`);
     expect(Number(env.OTEL_EXPORTER_PROMETHEUS_PORT)).toBe(DEFAULT_PROMETHEUS_PORT);
     expect(readText("demo/Dockerfile")).toMatch(new RegExp(`^EXPOSE ${DEFAULT_PROMETHEUS_PORT}$`, "m"));
+    const health = str(dict(dict(collector, "extensions"), "health_check"), "endpoint");
+    expect(env.WAIT_FOR_COLLECTOR).toBe(`http://otel-collector:${portOf(health)}/`);
     // Not published: the host's own agent may be using the same port.
     expect(published("demo").size).toBe(0);
   });
@@ -72,11 +74,13 @@ describe("stack ports agree", () => {
   it("/metrics: Prometheus scrapes the host agent and the demo on the SDK port and path", () => {
     for (const [job, host] of [
       ["langgraph-app", "host.docker.internal"],
-      ["langgraph-demo", "demo"],
+      ["langgraph-otel-demo", "demo"],
     ] as const) {
       expect(targets(job)).toEqual([`${host}:${DEFAULT_PROMETHEUS_PORT}`]);
       expect(str(scrapeJob(job), "metrics_path") ?? "/metrics").toBe(DEFAULT_PROMETHEUS_ENDPOINT);
     }
+    // The dashboards use `job` as the service: the demo's job is its service name.
+    expect(dict(dict(services, "demo"), "environment").OTEL_SERVICE_NAME).toBe("langgraph-otel-demo");
     const extraHosts = list(dict(services, "prometheus"), "extra_hosts").map(String);
     expect(extraHosts.some((h) => /^host\.docker\.internal[:=]host-gateway$/.test(h))).toBe(true);
   });

@@ -4,7 +4,15 @@
  * amtool), and `docker-compose config` output resolved with a throwaway env file.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { parse } from "yaml";
@@ -139,14 +147,38 @@ export function compose(envFile: string, args: string[]): ToolResult {
   }
 }
 
+/** docker-compose (Python) takes seconds to start on a loaded machine: its tests' timeout. */
+export const COMPOSE_TIMEOUT_MS = 120_000;
+
 /** A throwaway value for the required Grafana password, used only to render the config. */
 export const TEST_ENV = "GRAFANA_ADMIN_PASSWORD=only-for-config-rendering-in-tests\n";
 
-/** The compose file as docker-compose resolves it (defaults applied, paths absolute). */
+/**
+ * The compose file as docker-compose resolves it (defaults applied, paths absolute).
+ * docker-compose is slow to start, so the output is cached per compose file content for
+ * the other test files of the run.
+ */
 export function resolvedCompose(): Dict {
-  const result = compose(TEST_ENV, ["--profile", "demo", "config"]);
-  if (result.status !== 0) throw new Error(`docker-compose config failed:\n${result.output}`);
-  const parsed: unknown = parse(result.output);
+  const key = createHash("sha256")
+    .update(readText("docker-compose.yml"))
+    .update(TEST_ENV)
+    .update(ROOT)
+    .digest("hex")
+    .slice(0, 16);
+  const cache = join(tmpdir(), `lgotel-compose-config-${key}.yml`);
+  let output: string;
+  if (existsSync(cache)) {
+    output = readFileSync(cache, "utf8");
+  } else {
+    const result = compose(TEST_ENV, ["--profile", "demo", "config"]);
+    if (result.status !== 0) throw new Error(`docker-compose config failed:\n${result.output}`);
+    output = result.output;
+    // Parallel test files may race here: write aside, then rename (atomic).
+    const partial = `${cache}.${process.pid}`;
+    writeFileSync(partial, output);
+    renameSync(partial, cache);
+  }
+  const parsed: unknown = parse(output);
   if (!isDict(parsed)) throw new Error("docker-compose config printed no mapping");
   return parsed;
 }

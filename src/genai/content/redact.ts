@@ -44,7 +44,7 @@ const DEFAULT_VALUE_PATTERNS: readonly RegExp[] = [
 
 /** `api_key=...`, `"password": "..."`, `token: ...` written inside text. */
 const INLINE_ASSIGNMENT =
-  /\b((?:[A-Za-z0-9]+[_-]?)?(?:api[_-]?key|apikey|token|password|passwd|secret|authorization)["']?\s*[:=]\s*["']?)([^\s"',;}]+)/gi;
+  /\b((?:[A-Za-z0-9]+[_-]?)?(?:api[_-]?key|apikey|token|password|passwd|secret|authorization)["']?\s*[:=]\s*["']?)((?:Bearer|Basic|Token)\s+)?([^\s"',;}]+)/gi;
 
 export interface Redactor {
   /** Replacement for the whole value under this key, or undefined to keep it. */
@@ -94,10 +94,14 @@ export function createRedactor(
   const redactString = (value: string, key: string | undefined): string => {
     if (key !== undefined && redactKey(key) !== undefined) return replacement;
     let out = value;
-    if (useDefaults) out = out.replace(INLINE_ASSIGNMENT, (_m, head: string) => head + replacement);
     for (const re of valuePatterns) {
       re.lastIndex = 0;
       out = out.replace(re, replacement);
+    }
+    if (useDefaults) {
+      out = out.replace(INLINE_ASSIGNMENT, (match: string, head: string, _scheme, secret: string) =>
+        secret === replacement ? match : head + replacement,
+      );
     }
     if (hook === undefined) return out;
     try {

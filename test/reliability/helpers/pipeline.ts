@@ -8,7 +8,11 @@ import { context, type DiagLogger, DiagLogLevel, diag, metrics, trace } from "@o
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type BufferConfig,
+} from "@opentelemetry/sdk-trace-base";
 import { LangGraphInstrumentation, startObservability } from "../../../src/index.js";
 import { settleWithin } from "../../../src/setup/deadline.js";
 import { FailureReporter, guardExporter } from "../../../src/setup/failure-reporter.js";
@@ -75,13 +79,16 @@ export async function startObservedPipeline(options: PipelineOptions): Promise<O
     "trace export",
     reporter,
   );
-  const processor = new BatchSpanProcessor(exporter, {
+  // The batch processor forwards `selfObsMeterProvider` (experimental in SDK 2.x) to its
+  // base class; the shim's config type does not list it yet.
+  const config: BufferConfig & { selfObsMeterProvider: MeterProvider } = {
     maxQueueSize: options.maxQueueSize,
     maxExportBatchSize: options.maxExportBatchSize,
     scheduledDelayMillis: options.scheduledDelayMillis,
     exportTimeoutMillis: options.exportTimeoutMillis,
     selfObsMeterProvider: selfObs,
-  });
+  };
+  const processor = new BatchSpanProcessor(exporter, config);
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor] });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.disable();

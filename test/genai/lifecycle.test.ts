@@ -1,0 +1,147 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { CallbackManager } from "@langchain/core/callbacks/manager";
+import { HumanMessage } from "@langchain/core/messages";
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { context, ROOT_CONTEXT, SpanStatusCode, type Tracer, type TracerProvider, trace } from "@opentelemetry/api";
+import { isWrapped } from "@opentelemetry/instrumentation";
+import { describe, expect, it } from "vitest";
+import { GENAI_HANDLER_NAME, GenAIInstrumentation } from "../../src/genai/index.js";
+import { withHandler } from "../../src/genai/inject.js";
+import { registerNodeAttempt, unregisterNodeAttempt } from "../../src/instrumentation/node-registry.js";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_LANGGRAPH_NODE_NAME,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+} from "../../src/semconv.js";
+import { nodeSpanName, useOtel } from "../helpers/otel.js";
+import { ScriptedChatModel } from "../helpers/scripted-model.js";
+
+const genai = new GenAIInstrumentation({ enabled: false });
+const otel = useOtel({ instrumentations: [genai] });
+
+const cjsManager = createRequire(join(process.cwd(), "x.js"))("@langchain/core/callbacks/manager") as {
+  CallbackManager: { _configureSync: unknown };
+};
+
+function oneCallGraph(model: ScriptedChatModel) {
+  const State = Annotation.Root({ n: Annotation<number> });
+  return new StateGraph(State)
+    .addNode("ask", async (_state, config) => {
+      await model.invoke([new HumanMessage("hi")], config);
+      return { n: 1 };
+    })
+    .addEdge(START, "ask")
+    .addEdge("ask", END)
+    .compile({ name: "one-call" });
+}
+
+function model(script: ConstructorParameters<typeof ScriptedChatModel>[0]["script"]) {
+  return new ScriptedChatModel({ provider: "openai", model: "gpt-4o-mini", loop: true, script });
+}
+
+describe("GenAIInstrumentation lifecycle", () => {
+  it("patches both the ESM and the CJS copy of @langchain/core, and disable undoes it", async () => {
+    const esm = CallbackManager as unknown as { _configureSync: unknown };
+    expect(esm).not.toBe(cjsManager.CallbackManager);
+    expect(isWrapped(esm._configureSync)).toBe(true);
+    expect(isWrapped(cjsManager.CallbackManager._configureSync)).toBe(true);
+
+    genai.disable();
+    genai.disable(); // idempotent
+    try {
+      expect(isWrapped(esm._configureSync)).toBe(false);
+      expect(isWrapped(cjsManager.CallbackManager._configureSync)).toBe(false);
+      await oneCallGraph(model([{ content: "x", usage: { input: 1, output: 1 } }])).invoke({ n: 0 });
+      expect(otel.spansNamed(/^chat/)).toEqual([]);
+      expect(otel.nodeSpans("ask")).toHaveLength(1);
+    } finally {
+      genai.enable();
+      genai.enable();
+      await genai.ready;
+    }
+    expect(isWrapped(esm._configureSync)).toBe(true);
+    await oneCallGraph(model([{ content: "x", usage: { input: 1, output: 1 } }])).invoke({ n: 0 });
+    expect(otel.spansNamed(/^chat/)).toHaveLength(1);
+  });
+
+  it("adds its handler without mutating the caller's callbacks, and keeps the caller's handlers", async () => {
+    const seen: string[] = [];
+    const userCallbacks = [{ handleLLMStart: () => void seen.push("user") }];
+    const m = model([{ content: "x", usage: { input: 1, output: 1 } }]);
+    await m.invoke([new HumanMessage("hi")], { callbacks: userCallbacks });
+    expect(userCallbacks).toHaveLength(1);
+    expect(seen).toEqual(["user"]);
+    expect(otel.spansNamed("chat gpt-4o-mini")).toHaveLength(1);
+
+    const list = [{ name: "other" }];
+    const handler = { name: GENAI_HANDLER_NAME };
+    expect(withHandler(list, handler)).toEqual([...list, handler]);
+    expect(list).toHaveLength(1);
+    expect(withHandler([handler], handler)).toEqual([handler]);
+    expect(withHandler(undefined, handler)).toEqual([handler]);
+  });
+
+  it("parents by checkpoint namespace when callbacks run outside the node's context", () => {
+    const tracer = trace.getTracer("test");
+    const nodeSpan = tracer.startSpan(nodeSpanName("manual"));
+    const entry = {
+      span: nodeSpan,
+      context: trace.setSpan(ROOT_CONTEXT, nodeSpan),
+      workflowName: "wf",
+      nodeName: "manual",
+    };
+    registerNodeAttempt("manual:task-1", entry);
+    try {
+      // The ambient context is empty, as in LangChain's background callback queue.
+      context.with(ROOT_CONTEXT, () => {
+        const h = genai.handler;
+        h.handleChatModelStart({}, [[]], "run-1", undefined, {}, [], {
+          langgraph_checkpoint_ns: "manual:task-1",
+          ls_model_name: "gpt-4o",
+          ls_provider: "openai",
+        });
+        h.handleLLMEnd({ generations: [] }, "run-1");
+      });
+    } finally {
+      unregisterNodeAttempt("manual:task-1", entry);
+      nodeSpan.end();
+    }
+    const chat = otel.span("chat gpt-4o");
+    expect(chat.parentSpanContext?.spanId).toBe(nodeSpan.spanContext().spanId);
+    expect(chat.attributes[ATTR_LANGGRAPH_NODE_NAME]).toBe("manual");
+  });
+
+  it("marks a failing model call as an error and hands the caller the very same error", async () => {
+    const boom = new RangeError("rate limited");
+    const failing = model([{ error: boom }]);
+    await expect(oneCallGraph(failing).invoke({ n: 0 })).rejects.toBe(boom);
+    const chat = otel.span("chat gpt-4o-mini");
+    expect(chat.status.code).toBe(SpanStatusCode.ERROR);
+    expect(chat.attributes[ATTR_ERROR_TYPE]).toBe("RangeError");
+    expect(otel.parentOf(chat)?.name).toBe(nodeSpanName("ask"));
+    expect(
+      await otel.histogramCount(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, { [ATTR_ERROR_TYPE]: "RangeError" }),
+    ).toBe(1);
+  });
+
+  it("never breaks the application when telemetry itself fails", async () => {
+    const broken: Tracer = {
+      startSpan: () => {
+        throw new Error("tracer down");
+      },
+      startActiveSpan: () => {
+        throw new Error("tracer down");
+      },
+    } as unknown as Tracer;
+    const provider: TracerProvider = { getTracer: () => broken };
+    genai.setTracerProvider(provider);
+    try {
+      const result = await oneCallGraph(model([{ content: "fine", usage: { input: 1, output: 1 } }])).invoke({ n: 0 });
+      expect(result.n).toBe(1);
+    } finally {
+      genai.setTracerProvider(otel.tracerProvider);
+    }
+    expect(otel.spansNamed(/^chat/)).toEqual([]);
+  });
+});

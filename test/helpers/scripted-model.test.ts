@@ -1,0 +1,72 @@
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import type { LLMResult } from "@langchain/core/outputs";
+import { tool } from "@langchain/core/tools";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ScriptedChatModel } from "./scripted-model.js";
+
+/** Records what LangChain callbacks see of a model call (what the GenAI handler reads). */
+class Recorder extends BaseCallbackHandler {
+  name = "recorder";
+  startMetadata: Record<string, unknown> | undefined;
+  result: LLMResult | undefined;
+  override handleChatModelStart(
+    _llm: unknown,
+    _messages: unknown,
+    _runId: string,
+    _parentRunId?: string,
+    _extra?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
+    this.startMetadata = metadata;
+  }
+  override handleLLMEnd(output: LLMResult): void {
+    this.result = output;
+  }
+}
+
+describe("ScriptedChatModel", () => {
+  it("answers from its script with tool calls, usage and provider/model metadata", async () => {
+    const model = new ScriptedChatModel({
+      provider: "acme",
+      model: "acme-large",
+      script: [
+        { toolCalls: [{ name: "lookup", args: { q: "x" }, id: "c1" }], usage: { input: 3, output: 2 } },
+        ({ index, messages }) => ({ content: `call ${index} saw ${messages.length}` }),
+      ],
+    });
+    const recorder = new Recorder();
+    const first = await model.invoke([new HumanMessage("hi")], { callbacks: [recorder] });
+    expect(first.tool_calls).toEqual([{ name: "lookup", args: { q: "x" }, id: "c1", type: "tool_call" }]);
+    expect(first.usage_metadata).toEqual({ input_tokens: 3, output_tokens: 2, total_tokens: 5 });
+    expect(recorder.startMetadata).toMatchObject({ ls_provider: "acme", ls_model_name: "acme-large" });
+    const generation = recorder.result?.generations[0]?.[0] as { message?: AIMessage } | undefined;
+    expect(generation?.message?.usage_metadata?.input_tokens).toBe(3);
+    expect(first.response_metadata).toMatchObject({ model_name: "acme-large", finish_reason: "tool_calls" });
+
+    const second = await model.invoke([new HumanMessage("a"), new HumanMessage("b")]);
+    expect(second.content).toBe("call 1 saw 2");
+    await expect(model.invoke([new HumanMessage("c")])).rejects.toThrow(/script exhausted/);
+  });
+
+  it("binds tools like a real chat model and shares the script with the bound copy", async () => {
+    const lookup = tool(async () => "ok", {
+      name: "lookup",
+      description: "Looks up.",
+      schema: z.object({ q: z.string() }),
+    });
+    const model = new ScriptedChatModel({ script: [{ content: "one" }, { content: "two" }] });
+    const bound = model.bindTools([lookup]);
+    expect((await bound.invoke([new HumanMessage("x")])).content).toBe("one");
+    expect((await model.invoke([new HumanMessage("y")])).content).toBe("two");
+    expect(model.boundToolNames).toEqual([["lookup"], []]);
+  });
+
+  it("throws the scripted error value itself", async () => {
+    const failure = new Error("rate limited");
+    const model = new ScriptedChatModel({ script: [{ error: failure }] });
+    await expect(model.invoke([new HumanMessage("x")])).rejects.toBe(failure);
+  });
+});

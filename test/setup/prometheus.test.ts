@@ -1,0 +1,97 @@
+/**
+ * A real Prometheus (Debian package) scrapes the /metrics endpoint that the register
+ * entry serves for the unmodified example agent, and answers a query for the run
+ * histogram's count.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { METRIC_GEN_AI_WORKFLOW_DURATION, prometheusName } from "../../src/semconv.js";
+import {
+  AGENT_MJS,
+  type BuiltRegister,
+  buildRegister,
+  eventually,
+  freePort,
+  startChild,
+} from "./support.js";
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const PROMETHEUS = "/usr/bin/prometheus";
+let built: BuiltRegister;
+let dir: string;
+let prometheus: ChildProcess | undefined;
+
+beforeAll(() => {
+  // A missing binary fails the suite (CI installs it via apt); it is never skipped.
+  if (!existsSync(PROMETHEUS)) throw new Error(`${PROMETHEUS} missing: apt-get install prometheus`);
+  built = buildRegister();
+  dir = mkdtempSync(join(tmpdir(), "langgraph-otel-prom-"));
+}, 300_000);
+
+afterAll(() => {
+  prometheus?.kill("SIGKILL");
+  built?.remove();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+it("Prometheus scraping the app's /metrics answers gen_ai_workflow_duration_count", async () => {
+  const metricsPort = await freePort();
+  const promPort = await freePort();
+  const app = startChild(
+    ["--import", built.esm, AGENT_MJS],
+    {
+      OTEL_TRACES_EXPORTER: "none",
+      OTEL_LOGS_EXPORTER: "none",
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      AGENT_RUNS: "100000",
+      AGENT_DELAY_MS: "100",
+    },
+    110_000,
+  );
+  try {
+    await app.waitForOutput('"run":1');
+    writeFileSync(
+      join(dir, "prometheus.yml"),
+      [
+        "global:",
+        "  scrape_interval: 1s",
+        "  evaluation_interval: 1s",
+        "scrape_configs:",
+        "  - job_name: app",
+        "    static_configs:",
+        `      - targets: ["127.0.0.1:${metricsPort}"]`,
+        "",
+      ].join("\n"),
+    );
+    prometheus = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(dir, "prometheus.yml")}`,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { stdio: "ignore" },
+    );
+    const metric = `${prometheusName(METRIC_GEN_AI_WORKFLOW_DURATION, "histogram")}_count`;
+    expect(metric).toBe("gen_ai_workflow_duration_count");
+    const value = await eventually(async () => {
+      const response = await fetch(
+        `http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(metric)}`,
+      );
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as {
+        data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
+      };
+      const sample = body.data?.result?.find((r) => r.metric.gen_ai_workflow_name === "unmodified_agent");
+      return sample !== undefined && Number(sample.value[1]) > 0 ? sample : undefined;
+    }, 150);
+    expect(value.metric.job).toBe("app");
+  } finally {
+    app.child.kill("SIGTERM");
+    await app.exited;
+  }
+});
