@@ -146,10 +146,15 @@ export function dashboard(uid: string, title: string, description: string): Dash
     );
 }
 
+/** A Grafana interpolation, `${name}` or `${name:format}`. */
+function grafanaVar(name: string, format?: string): string {
+  return `\${${format === undefined ? name : `${name}:${format}`}}`;
+}
+
 /**
  * A Grafana Explore URL that searches Jaeger for one node's spans. `service` and `node`
- * are Grafana interpolations (e.g. `${__field.labels.job}`); they stay unencoded so
- * Grafana can substitute them, percent-encoded by the `:percentencode` format.
+ * name Grafana interpolations (e.g. `__field.labels.job`); they are left unencoded in the
+ * encoded pane so Grafana substitutes them (percent-encoded by `:percentencode`).
  */
 export function jaegerNodeTracesUrl(service: string, node: string): string {
   const pane = {
@@ -164,13 +169,13 @@ export function jaegerNodeTracesUrl(service: string, node: string): string {
         tags: `${ATTR_LANGGRAPH_NODE_NAME}="__NODE__"`,
       },
     ],
-    range: { from: "${__from}", to: "${__to}" },
+    range: { from: "__FROM__", to: "__TO__" },
   };
   const encoded = encodeURIComponent(JSON.stringify({ a: pane }))
-    .replaceAll("__SERVICE__", `\${${service}:percentencode}`)
-    .replaceAll("__NODE__", `\${${node}:percentencode}`)
-    .replaceAll("%24%7B__from%7D", "${__from}")
-    .replaceAll("%24%7B__to%7D", "${__to}");
+    .replaceAll("__SERVICE__", grafanaVar(service, "percentencode"))
+    .replaceAll("__NODE__", grafanaVar(node, "percentencode"))
+    .replaceAll("__FROM__", grafanaVar("__from"))
+    .replaceAll("__TO__", grafanaVar("__to"));
   return `/explore?schemaVersion=1&panes=${encoded}`;
 }
 

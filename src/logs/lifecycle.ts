@@ -13,11 +13,13 @@ import {
 } from "../semconv.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 
-export type LifecycleEvent =
-  | typeof EVENT_LANGGRAPH_WORKFLOW_STARTED
-  | typeof EVENT_LANGGRAPH_WORKFLOW_COMPLETED
-  | typeof EVENT_LANGGRAPH_WORKFLOW_FAILED
-  | typeof EVENT_LANGGRAPH_NODE_FAILED;
+export const LIFECYCLE_EVENTS = [
+  EVENT_LANGGRAPH_WORKFLOW_STARTED,
+  EVENT_LANGGRAPH_WORKFLOW_COMPLETED,
+  EVENT_LANGGRAPH_WORKFLOW_FAILED,
+  EVENT_LANGGRAPH_NODE_FAILED,
+] as const;
+export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
 export interface LifecycleRecord {
   event: LifecycleEvent;

@@ -75,10 +75,10 @@ export function withFallback<P extends (...args: never[]) => unknown>(
   async function degrading(...args: A): Promise<R> {
     const operation = operationName(options.name, primary, args);
     const signal = signalOf(args);
-    return inOwnSpan(options, { [ATTR_LANGGRAPH_OPERATION]: operation }, async () => {
+    return inOwnSpan<R>(options, { [ATTR_LANGGRAPH_OPERATION]: operation }, async () => {
       for (let level = 0; ; level++) {
         try {
-          const value = await levels[level]!(...args);
+          const value: R = await levels[level]!(...args);
           setActiveSpanAttributes({ [ATTR_LANGGRAPH_FALLBACK_LEVEL]: level });
           if (level > 0) {
             count(options.meterProvider, (i) => i.fallbackActivations, {

@@ -63,7 +63,7 @@ describe("langgraph-otel bin", () => {
 
   it("runs a small demo and prints the trace tree and the per-node table", async () => {
     const child = startChild(
-      [cjsCli, "demo", "--runs", "4", "--latency", "2", "--metrics-port", String(await freePort())],
+      [cjsCli, "demo", "--runs", "4", "--fail-rate", "0", "--latency", "2", "--metrics-port", String(await freePort())],
       { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
       120_000,
     );

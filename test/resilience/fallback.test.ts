@@ -75,18 +75,18 @@ describe("withFallback", () => {
   it("does not fall back on LangGraph control flow, a cancelled caller, or when told not to", async () => {
     const interrupt = Object.assign(new Error("interrupt"), { name: "GraphInterrupt" });
     const fallback = vi.fn(async () => "fb");
-    await expect(withFallback(async () => Promise.reject(interrupt), fallback)()).rejects.toBe(interrupt);
+    await expect(withFallback(async (): Promise<string> => Promise.reject(interrupt), fallback)()).rejects.toBe(interrupt);
 
     const controller = new AbortController();
     const reason = new Error("cancelled");
-    const cancelled = withFallback(async (_s: unknown, _c?: { signal?: AbortSignal }) => {
+    const cancelled = withFallback(async (_s: unknown, _c?: { signal?: AbortSignal }): Promise<string> => {
       controller.abort(reason);
       throw reason;
     }, fallback);
     await expect(cancelled({}, { signal: controller.signal })).rejects.toBe(reason);
 
     const bad = new Error("validation");
-    const picky = withFallback(async () => Promise.reject(bad), fallback, {
+    const picky = withFallback(async (): Promise<string> => Promise.reject(bad), fallback, {
       shouldFallback: (err) => err !== bad,
     });
     await expect(picky()).rejects.toBe(bad);
@@ -149,7 +149,7 @@ describe("composition", () => {
   });
 
   it("spanName gives a wrapper its own span, a child of the active one", async () => {
-    const wrapped = withFallback(async () => Promise.reject(new Error("x")), async () => "ok", {
+    const wrapped = withFallback(async (): Promise<string> => Promise.reject(new Error("x")), async () => "ok", {
       spanName: "fallback answer",
       ...telemetry.providers,
     });
