@@ -83,7 +83,9 @@ async function round(workload, variant, runs) {
     const cost = await timeRuns(workload, runs);
     const counts = await telemetry.drainCounts();
     variant.check(counts, runs);
-    return cost;
+    let spans = 0;
+    for (const n of counts.values()) spans += n;
+    return { ...cost, spansPerRun: spans / runs };
   } finally {
     await variant.disable(telemetry);
   }
@@ -114,6 +116,7 @@ for (const key of SELECTED) {
       ratio: ms / base,
       wallRatio: wall(variant.name) / baseWall,
       perNodeUs: ((ms - base) * 1000) / workload.nodesPerRun,
+      spansPerRun: median(samples.get(variant.name).map((s) => s.spansPerRun)),
     };
   }
   results.push(row);
@@ -153,18 +156,18 @@ const fmtX = (x) => `${x.toFixed(2)}x`;
 const fmtUs = (us) => `${us >= 0 ? "+" : ""}${us.toFixed(1)}`;
 const fmtMB = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 
-const command = `${quick ? "BENCH_QUICK=1 " : ""}npm run bench`;
+const command = `${quick ? "BENCH_QUICK=1 " : ""}npm run bench  (rounds ${ROUNDS}, runs ${RUNS}, heap runs ${HEAP_RUNS})`;
 const lines = [
   `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; ${ROUNDS} interleaved rounds x ${RUNS} runs per variant; CPU ms per run, median of rounds (wall-time ratio in brackets).`,
   "",
-  "| graph | node attempts per run | uninstrumented (ms/run) | langgraph-otel (ms/run) | ratio | overhead per node (µs) | OpenInference (ms/run) | ratio | overhead per node (µs) |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "| graph | node attempts per run | uninstrumented (ms/run) | langgraph-otel (ms/run) | ratio | overhead per node (µs) | spans per run | OpenInference (ms/run) | ratio | overhead per node (µs) | spans per run |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ];
 for (const row of results) {
   const lgo = row.variants["langgraph-otel"];
   const oi = row.variants.openinference;
   lines.push(
-    `| ${row.title} | ${row.nodesPerRun} | ${fmtMs(row.base)} | ${fmtMs(lgo.ms)} | ${fmtX(lgo.ratio)} (${fmtX(lgo.wallRatio)}) | ${fmtUs(lgo.perNodeUs)} | ${fmtMs(oi.ms)} | ${fmtX(oi.ratio)} (${fmtX(oi.wallRatio)}) | ${fmtUs(oi.perNodeUs)} |`,
+    `| ${row.title} | ${row.nodesPerRun} | ${fmtMs(row.base)} | ${fmtMs(lgo.ms)} | ${fmtX(lgo.ratio)} (${fmtX(lgo.wallRatio)}) | ${fmtUs(lgo.perNodeUs)} | ${lgo.spansPerRun} | ${fmtMs(oi.ms)} | ${fmtX(oi.ratio)} (${fmtX(oi.wallRatio)}) | ${fmtUs(oi.perNodeUs)} | ${oi.spansPerRun} |`,
   );
 }
 if (heap !== undefined) {

@@ -13,10 +13,11 @@ import {
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { LangGraphInstrumentation } from "../dist/esm/index.js";
+import { GenAIInstrumentation, LangGraphInstrumentation } from "../dist/esm/index.js";
 
 const MAX_QUEUE_SIZE = 2048;
-const LGO_SCOPE = "langgraph-otel";
+// langgraph-otel's two scopes: graph/node spans, and model/tool spans (GenAI).
+const LGO_SCOPES = ["langgraph-otel", "langgraph-otel/genai"];
 const OI_SCOPE = "@arizeai/openinference-instrumentation-langchain";
 
 /** Counts what it is given, per instrumentation scope, and drops it. */
@@ -78,18 +79,26 @@ export async function setupTelemetry() {
   };
 }
 
-function expectOnly(counts, scope, runs, variantName) {
+/** Throws unless the round's spans all came from `scopes` (at least one per run). */
+function expectOnly(counts, scopes, runs, variantName) {
+  let own = 0;
   for (const [name, n] of counts) {
-    if (name !== scope && n > 0) {
+    if (scopes.includes(name)) own += n;
+    else if (n > 0) {
       throw new Error(`${variantName} round produced ${n} spans from ${name}: enable/disable leaked`);
     }
   }
-  if (scope !== undefined && (counts.get(scope) ?? 0) < runs) {
-    throw new Error(`${variantName} round produced ${counts.get(scope) ?? 0} spans for ${runs} runs`);
+  if (scopes.length > 0 && own < runs) {
+    throw new Error(`${variantName} round produced ${own} spans for ${runs} runs`);
   }
 }
 
-const langgraphOtel = new LangGraphInstrumentation({ enabled: false });
+// The whole SDK as startObservability registers it: graph and node spans plus model and
+// tool spans with token usage and cost (content capture off, the default).
+const langgraphOtel = [
+  new LangGraphInstrumentation({ enabled: false }),
+  new GenAIInstrumentation({ enabled: false }),
+];
 const openInference = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
 
 export const VARIANTS = [
@@ -97,20 +106,22 @@ export const VARIANTS = [
     name: "uninstrumented",
     async enable() {},
     async disable() {},
-    check: (counts, runs) => expectOnly(counts, undefined, runs, "uninstrumented"),
+    check: (counts, runs) => expectOnly(counts, [], runs, "uninstrumented"),
   },
   {
     name: "langgraph-otel",
     async enable(telemetry) {
-      langgraphOtel.setTracerProvider(telemetry.tracerProvider);
-      langgraphOtel.setMeterProvider(telemetry.meterProvider);
-      langgraphOtel.enable();
-      await langgraphOtel.ready;
+      for (const instrumentation of langgraphOtel) {
+        instrumentation.setTracerProvider(telemetry.tracerProvider);
+        instrumentation.setMeterProvider(telemetry.meterProvider);
+        instrumentation.enable();
+        await instrumentation.ready;
+      }
     },
     async disable() {
-      langgraphOtel.disable();
+      for (const instrumentation of langgraphOtel) instrumentation.disable();
     },
-    check: (counts, runs) => expectOnly(counts, LGO_SCOPE, runs, "langgraph-otel"),
+    check: (counts, runs) => expectOnly(counts, LGO_SCOPES, runs, "langgraph-otel"),
   },
   {
     name: "openinference",
@@ -122,6 +133,6 @@ export const VARIANTS = [
     async disable() {
       openInference.unpatch(CallbackManagerModule);
     },
-    check: (counts, runs) => expectOnly(counts, OI_SCOPE, runs, "openinference"),
+    check: (counts, runs) => expectOnly(counts, [OI_SCOPE], runs, "openinference"),
   },
 ];

@@ -241,7 +241,7 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     );
     return [...KNOWLEDGE_BASE[intent]];
   };
-  const search = withFallback<[Intent, RunnableConfig?], string[]>(
+  const search = withFallback(
     withRetry(breaker.wrap(searchService), {
       name: "knowledge_base.search",
       maxAttempts: 3,

@@ -28,7 +28,9 @@ import { named, type Operation, signalOf, type WrappedOperation } from "./operat
 import {
   activeSpanEvent,
   count,
+  guard,
   inOwnSpan,
+  instrumentsFor,
   type ObservedSource,
   registerObserved,
   type TelemetryOptions,
@@ -237,6 +239,8 @@ export class CircuitBreaker implements ObservedSource {
   }
 
   private admit(): Ticket {
+    // The state gauge must exist on the provider in use now (the global one may change).
+    guard("creating instruments", () => instrumentsFor(this.meterProvider));
     this.refresh();
     if (this.current === CIRCUIT_STATE_NAME_OPEN) {
       throw new CircuitOpenError(this.name, Math.max(0, this.openedAt + this.recoveryTimeoutMs - this.clock()));

@@ -51,11 +51,16 @@ export function withFallback<P extends (...args: never[]) => unknown>(
   primary: P,
   ...rest: Array<Operation<Parameters<P>, Awaited<ReturnType<P>>> | FallbackOptions>
 ): WrappedOperation<Parameters<P>, Awaited<ReturnType<P>>> {
-  type A = Parameters<P>;
-  type R = Awaited<ReturnType<P>>;
+  return fallbackChain(primary as unknown as Operation<Parameters<P>, Awaited<ReturnType<P>>>, rest);
+}
+
+function fallbackChain<A extends unknown[], R>(
+  primary: Operation<A, R>,
+  rest: Array<Operation<A, R> | FallbackOptions>,
+): WrappedOperation<A, R> {
   const last = rest[rest.length - 1];
   const options: FallbackOptions = last !== undefined && isOptions(last) ? last : {};
-  const levels: Array<Operation<A, R>> = [primary as unknown as Operation<A, R>];
+  const levels: Array<Operation<A, R>> = [primary];
   for (const item of rest) {
     if (!isOptions(item)) levels.push(item);
     else if (item !== last) throw new TypeError("withFallback: options must come last");
@@ -75,10 +80,10 @@ export function withFallback<P extends (...args: never[]) => unknown>(
   async function degrading(...args: A): Promise<R> {
     const operation = operationName(options.name, primary, args);
     const signal = signalOf(args);
-    return inOwnSpan<R>(options, { [ATTR_LANGGRAPH_OPERATION]: operation }, async () => {
+    return inOwnSpan(options, { [ATTR_LANGGRAPH_OPERATION]: operation }, async () => {
       for (let level = 0; ; level++) {
         try {
-          const value: R = await levels[level]!(...args);
+          const value = await levels[level]!(...args);
           setActiveSpanAttributes({ [ATTR_LANGGRAPH_FALLBACK_LEVEL]: level });
           if (level > 0) {
             count(options.meterProvider, (i) => i.fallbackActivations, {

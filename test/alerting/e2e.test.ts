@@ -25,6 +25,7 @@ import {
   runConversation,
   SCRIPTED_MODEL_PRICES,
   SUPPORT_AGENT_NAME,
+  SUPPORT_AGENT_NODES,
 } from "../../src/examples/support-agent.js";
 import {
   CircuitBreaker,
@@ -338,9 +339,7 @@ describe("e2e: real Prometheus and Alertmanager on an instrumented run", () => {
     }
     expect([...(found.get("service") ?? [])]).toEqual([JOB]);
     expect(found.get("workflow")).toEqual(new Set([SUPPORT_AGENT_NAME, CHECKOUT]));
-    expect(found.get("node")).toEqual(
-      new Set(["classify", "retrieve", "agent", "human_approval", "tools", "respond", "pay"]),
-    );
+    expect(found.get("node")).toEqual(new Set([...SUPPORT_AGENT_NODES, "pay"]));
   });
 
   it("every query of every dashboard panel returns data", async () => {

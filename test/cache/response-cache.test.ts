@@ -17,7 +17,7 @@ import {
   METRIC_LANGGRAPH_CACHE_EVICTIONS,
   METRIC_LANGGRAPH_CACHE_REQUESTS,
 } from "../../src/semconv.js";
-import { Telemetry } from "../resilience/support.js";
+import { seeded, Telemetry } from "../resilience/support.js";
 
 let telemetry: Telemetry;
 
@@ -31,18 +31,6 @@ afterEach(async () => {
 });
 
 const LLM = "_model:base_chat_model,_type:fake,temperature:0";
-
-/** A seeded PRNG (mulberry32): the 10,000-operation run is the same every time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The oracle: the same LRU + TTL + bytes policy, written the plain way. */
 class ReferenceLru {

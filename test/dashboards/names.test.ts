@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { ATTR_GEN_AI_WORKFLOW_NAME, prometheusLabel } from "../../src/semconv.js";
 import { contractSeries, promqlNames, SCRAPE_LABELS } from "./promql.js";
 import { dataPanels, loadDashboards, panelQueries, variableQueries } from "./queries.js";
 
 /** Prometheus' own series that a dashboard may read besides the contract's. */
-const PROMETHEUS_SERIES = new Map([["ALERTS", new Set(["alertname", "alertstate", "severity", "gen_ai_workflow_name"])]]);
+const PROMETHEUS_SERIES = new Map([
+  ["ALERTS", new Set(["alertname", "alertstate", "severity", prometheusLabel(ATTR_GEN_AI_WORKFLOW_NAME)])],
+]);
 
 const dashboards = loadDashboards();
 const series = contractSeries();

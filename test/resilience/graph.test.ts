@@ -28,24 +28,13 @@ import {
   OUTCOME_OK,
 } from "../../src/semconv.js";
 import { useOtel, workflowSpanName } from "../helpers/otel.js";
+import { seeded } from "./support.js";
 
 const otel = useOtel();
 
 class ServiceUnavailableError extends Error {
   override name = "ServiceUnavailableError";
   status = 503;
-}
-
-/** mulberry32: a seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const State = Annotation.Root({

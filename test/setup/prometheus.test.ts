@@ -25,10 +25,10 @@ let built: BuiltRegister;
 let dir: string;
 let prometheus: ChildProcess | undefined;
 
-beforeAll(() => {
+beforeAll(async () => {
   // A missing binary fails the suite (CI installs it via apt); it is never skipped.
   if (!existsSync(PROMETHEUS)) throw new Error(`${PROMETHEUS} missing: apt-get install prometheus`);
-  built = buildRegister();
+  built = await buildRegister();
   dir = mkdtempSync(join(tmpdir(), "langgraph-otel-prom-"));
 }, 300_000);
 

@@ -32,8 +32,8 @@ const WORKFLOW = "unmodified_agent";
 let built: BuiltRegister;
 let receiver: OtlpReceiver;
 
-beforeAll(() => {
-  built = buildRegister();
+beforeAll(async () => {
+  built = await buildRegister();
 }, 300_000);
 afterAll(() => built?.remove());
 

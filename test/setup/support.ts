@@ -54,7 +54,28 @@ export interface BuiltRegister {
  * inside node_modules/.cache (so package resolution still finds the repo's
  * node_modules): other suites may run `npm run build`, which wipes dist/ mid-test.
  */
-export function buildRegister(): BuiltRegister {
+export async function buildRegister(): Promise<BuiltRegister> {
+  // Our suites build at the same time otherwise; a directory is an atomic lock.
+  const lock = join(REPO, "node_modules/.cache/langgraph-otel-register.lock");
+  mkdirSync(join(REPO, "node_modules/.cache"), { recursive: true });
+  for (let waited = 0; ; waited += 500) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Stale after 5 minutes (a crashed run).
+      if (waited > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((done) => setTimeout(done, 500));
+    }
+  }
+  try {
+    return buildRegisterLocked();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildRegisterLocked(): BuiltRegister {
   const fresh = () =>
     complete(join(REPO, "dist")) &&
     Math.min(statSync(ESM_REGISTER).mtimeMs, statSync(CJS_REGISTER).mtimeMs) >=
