@@ -22,16 +22,24 @@ export function formatPercent(fraction: number): string {
 
 export type Align = "left" | "right";
 
-/** A plain-text table: a header row and rows, columns padded, numbers right-aligned. */
+/**
+ * A plain-text table: a header row and rows, columns padded, numbers right-aligned. A
+ * row of one cell is a note: printed as it is, it does not widen the columns.
+ */
 export function table(
   header: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
   align: readonly Align[],
   indent = "  ",
 ): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const cellRows = rows.filter((r) => r.length > 1);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...cellRows.map((r) => (r[i] ?? "").length)),
+  );
   const line = (cells: readonly string[]) =>
-    indent +
+    cells.length === 1
+      ? indent + cells[0]
+      : indent +
     cells
       .map((c, i) =>
         align[i] === "right" ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0),

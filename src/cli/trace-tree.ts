@@ -116,7 +116,7 @@ export function renderTraceTree(spans: readonly ReadableSpan[]): string[] {
     const events = node.span.events;
     const hasChildren = node.children.length > 0;
     for (const event of events) {
-      rows.push([`${childPrefix}${hasChildren ? "│ " : "  "} ${eventLine(event)}`, "", "", ""]);
+      rows.push([`${childPrefix}${hasChildren ? "│ " : "  "} ${eventLine(event)}`]);
     }
     node.children.forEach((child, i) => {
       const last = i === node.children.length - 1;

@@ -19,6 +19,25 @@ describe("sample support agent", () => {
     expect(results.filter((r) => r.decision).length).toBe(2);
   });
 
+  it("answers a repeated request from the response cache", async () => {
+    const agent = createSupportAgent({ latencyMs: 0 });
+    const lookup = agent.cache.lookup.bind(agent.cache);
+    const results: string[] = [];
+    agent.cache.lookup = async (prompt, llm) => {
+      const hit = await lookup(prompt, llm);
+      results.push(hit ? "hit" : "miss");
+      return hit;
+    };
+    const first = await runConversation(agent, 2);
+    expect(results.every((r) => r === "miss")).toBe(true);
+    results.length = 0;
+    const again = await runConversation(agent, 2 + SUPPORT_REQUESTS.length);
+    expect(again.request).toBe(first.request);
+    expect(again.answer).toBe(first.answer);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((r) => r === "hit")).toBe(true);
+  });
+
   it("gives the same conversations for the same seed, faults included", async () => {
     const conversations = async () => {
       // A frozen breaker clock: the breaker's window and recovery don't depend on speed.

@@ -52,8 +52,8 @@ interface PackageCopy {
   remove(): void;
 }
 
-function copyPackage(): PackageCopy {
-  const built = buildRegister();
+async function copyPackage(): Promise<PackageCopy> {
+  const built = await buildRegister();
   const root = join(dirname(dirname(built.cjs)), "package");
   mkdirSync(root, { recursive: true });
   cpSync(join(REPO, "package.json"), join(root, "package.json"));
@@ -129,9 +129,9 @@ function checkTree(output: ConsumerOutput): void {
 
 describe("package consumers in child processes", () => {
   let pkg: PackageCopy | undefined;
-  beforeAll(() => {
-    pkg = copyPackage();
-  }, 240_000);
+  beforeAll(async () => {
+    pkg = await copyPackage();
+  }, 400_000);
   afterAll(() => {
     pkg?.remove();
   });
