@@ -322,5 +322,7 @@ export function withCircuitBreaker<A extends unknown[], R>(
   fn: Operation<A, R>,
   breaker: CircuitBreaker | CircuitBreakerOptions = {},
 ): WrappedOperation<A, R> {
-  return (breaker instanceof CircuitBreaker ? breaker : new CircuitBreaker(breaker)).wrap(fn);
+  // Duck-typed: a breaker from the package's other (ESM/CJS) copy is a breaker too.
+  const existing = typeof (breaker as Partial<CircuitBreaker>).wrap === "function";
+  return (existing ? (breaker as CircuitBreaker) : new CircuitBreaker(breaker)).wrap(fn);
 }

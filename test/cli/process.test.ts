@@ -21,8 +21,8 @@ let built: BuiltRegister;
 let esmCli: string;
 let cjsCli: string;
 
-beforeAll(() => {
-  built = buildRegister();
+beforeAll(async () => {
+  built = await buildRegister();
   esmCli = join(dirname(built.esm), "cli/main.js");
   cjsCli = join(dirname(built.cjs), "cli/main.js");
 }, 240_000);
