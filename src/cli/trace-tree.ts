@@ -4,6 +4,7 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_LANGGRAPH_CACHE_HIT,
+  ATTR_LANGGRAPH_LLM_CACHED,
   ATTR_LANGGRAPH_NODE_ATTEMPT,
   ATTR_LANGGRAPH_OUTCOME,
   OUTCOME_ERROR,
@@ -69,7 +70,10 @@ function label(span: ReadableSpan): string {
   const attempt = span.attributes[ATTR_LANGGRAPH_NODE_ATTEMPT];
   let text = span.name;
   if (typeof attempt === "number" && attempt > 1) text += ` (attempt ${attempt})`;
-  if (span.attributes[ATTR_LANGGRAPH_CACHE_HIT] === true) text += " [cache hit]";
+  const cached =
+    span.attributes[ATTR_LANGGRAPH_CACHE_HIT] === true ||
+    span.attributes[ATTR_LANGGRAPH_LLM_CACHED] === true;
+  if (cached) text += " [cache hit]";
   return text;
 }
 

@@ -324,5 +324,5 @@ export function withCircuitBreaker<A extends unknown[], R>(
 ): WrappedOperation<A, R> {
   // Duck-typed: a breaker from the package's other (ESM/CJS) copy is a breaker too.
   const existing = typeof (breaker as Partial<CircuitBreaker>).wrap === "function";
-  return (existing ? (breaker as CircuitBreaker) : new CircuitBreaker(breaker)).wrap(fn);
+  return (existing ? (breaker as CircuitBreaker) : new CircuitBreaker(breaker as CircuitBreakerOptions)).wrap(fn);
 }
