@@ -92,7 +92,9 @@ function shortKey(key: string): string {
 }
 
 function formatValue(value: AttributeValue | undefined): string {
-  const text = Array.isArray(value) ? value.join(",") : String(value);
+  const one = (v: unknown) =>
+    typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(3))) : String(v);
+  const text = Array.isArray(value) ? value.map(one).join(",") : one(value);
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 

@@ -33,6 +33,7 @@ import { inputMessages, outputMessages } from "./content/messages.js";
 import { asDict, type GenAIHost, nonEmptyString, providerName, requestModelOf } from "./host.js";
 import { costOf, findPrice } from "./pricing.js";
 import { readModelResponse, type TokenUsage } from "./usage.js";
+import { setCacheLookupAttributes, takeCacheLookup } from "../cache/index.js";
 
 /** A model call in flight. */
 interface ModelCall {
@@ -45,6 +46,8 @@ interface ModelCall {
   provider: string | undefined;
   workflowName: string | undefined;
   nodeName: string | undefined;
+  /** The LangGraph task the call ran in: where a ResponseCache lookup is published. */
+  checkpointNs: string | undefined;
 }
 
 export interface ModelStart {
@@ -106,6 +109,7 @@ export class ModelCalls {
       provider,
       workflowName: placement.workflowName,
       nodeName: placement.nodeName,
+      checkpointNs,
     });
   }
 
@@ -132,6 +136,9 @@ export class ModelCalls {
       span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, response.finishReasons);
     }
     if (asDict(extraParams)?.cached === true) span.setAttribute(ATTR_LANGGRAPH_LLM_CACHED, true);
+    // A ResponseCache looked up in the caller's context, where this span is not active.
+    const lookup = call.checkpointNs === undefined ? undefined : takeCacheLookup(call.checkpointNs);
+    if (lookup !== undefined) setCacheLookupAttributes(span, lookup);
     setUsageAttributes(span, response.usage);
     const output_ = this.host.content.render(outputMessages(response.messages, response.finishReasons));
     if (output_ !== undefined) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, output_);
