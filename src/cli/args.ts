@@ -1,3 +1,4 @@
+import { DEFAULT_SEED } from "../examples/support-agent.js";
 import { DEFAULT_OTLP_HTTP_PORT, DEFAULT_PROMETHEUS_PORT } from "../stack-defaults.js";
 
 /** A command-line mistake: printed with a hint, exit code 2. */
@@ -29,7 +30,7 @@ export const DEMO_DEFAULTS: DemoOptions = {
   durationMs: undefined,
   endpoint: undefined,
   metricsPort: undefined,
-  seed: 42,
+  seed: DEFAULT_SEED,
 };
 
 export const DEMO_HELP = `Usage: langgraph-otel demo [options]

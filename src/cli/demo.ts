@@ -58,6 +58,7 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
     ...(io.env ? { env: io.env } : {}),
   });
   if (telemetry.metricsUrl) io.err.write(`serving ${telemetry.metricsUrl} while the demo runs\n`);
+  else io.err.write(`/metrics is not served: ${telemetry.metricsProblem ?? "unknown reason"}\n`);
 
   // Candidates for the trace shown: the first few conversations of the request that
   // exercises every part (tools, approval, resume); the summary shows a clean one.

@@ -6,6 +6,7 @@ import {
   ATTR_LANGGRAPH_NODE_ATTEMPT,
   ATTR_LANGGRAPH_NODE_NAME,
   ATTR_LANGGRAPH_OUTCOME,
+  ATTR_LANGGRAPH_STEP,
   OUTCOME_ERROR,
   OUTCOME_INTERRUPTED,
   OUTCOME_OK,
@@ -24,6 +25,8 @@ export interface NodeStats {
   /** Attempts after the first (langgraph.node.attempt > 1). */
   retries: number;
   durations: LogHistogram;
+  /** Earliest superstep the node ran in: orders the table like the graph. */
+  firstStep: number;
 }
 
 export interface ToolStats {
@@ -120,10 +123,19 @@ export class SummarySpanProcessor implements tracing.SpanProcessor {
     const name = String(span.attributes[ATTR_LANGGRAPH_NODE_NAME] ?? span.name);
     let stats = this.nodes.get(name);
     if (!stats) {
-      stats = { attempts: 0, errors: 0, interrupts: 0, retries: 0, durations: new LogHistogram() };
+      stats = {
+        attempts: 0,
+        errors: 0,
+        interrupts: 0,
+        retries: 0,
+        durations: new LogHistogram(),
+        firstStep: Number.POSITIVE_INFINITY,
+      };
       this.nodes.set(name, stats);
     }
     stats.attempts++;
+    const step = span.attributes[ATTR_LANGGRAPH_STEP];
+    if (typeof step === "number" && step < stats.firstStep) stats.firstStep = step;
     const outcome = span.attributes[ATTR_LANGGRAPH_OUTCOME];
     if (outcome === OUTCOME_ERROR || span.status.code === SpanStatusCode.ERROR) stats.errors++;
     if (outcome === OUTCOME_INTERRUPTED) stats.interrupts++;

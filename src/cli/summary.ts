@@ -71,7 +71,9 @@ function traceSection({ spans, requestOf }: SummaryInput): string[] {
 
 function nodeSection({ spans, metrics, tally }: SummaryInput): string[] {
   let attempts = 0;
-  const rows = [...spans.nodes].map(([name, s]) => {
+  // Graph order: by the earliest step a node ran in (stable sort keeps first-seen order).
+  const nodes = [...spans.nodes].sort(([, a], [, b]) => a.firstStep - b.firstStep || 0);
+  const rows = nodes.map(([name, s]) => {
     attempts += s.attempts;
     // Retries: the core's counter when present (it is what dashboards show), else spans.
     const retries = metrics.nodeRetries.get(name) ?? s.retries;

@@ -39,6 +39,20 @@ export class Dice {
     return unitFromString(`${this.seed}|${key}|${n}`);
   }
 
+  /**
+   * Drops the counters of keys ending in `:${scope}` (a finished conversation's thread),
+   * so a load run of any length keeps only the conversations in flight.
+   */
+  forget(scope: string): void {
+    const suffix = `:${scope}`;
+    for (const key of this.counters.keys()) if (key.endsWith(suffix)) this.counters.delete(key);
+  }
+
+  /** Counters held (tests check that finished conversations leave none). */
+  get size(): number {
+    return this.counters.size;
+  }
+
   /** True with probability `rate` (0..1). */
   fails(key: string, rate: number): boolean {
     return rate > 0 && this.next(`fault:${key}`) < rate;

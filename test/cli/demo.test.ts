@@ -71,8 +71,10 @@ describe("langgraph-otel demo (in process)", () => {
     expect(out).toMatch(/run 1: trace [0-9a-f]{32}\n/);
     expect(out).toMatch(/run 2: trace [0-9a-f]{32}, resumes run 1/);
     expect(out).toMatch(/^ {4}invoke_workflow support_agent +\d/m);
-    expect(out).toMatch(/├─ invoke_node classify +\d+(\.\d)? ms +ok/);
-    expect(out).toMatch(/└─ chat scripted-large +\d+(\.\d)? ms +ok +\d+ in \/ \d+ out/);
+    expect(out).toMatch(/├─ invoke_node classify( \[cache hit\])? +\d+(\.\d)? ms +ok/);
+    // A model call answered by the ResponseCache has no tokens; the others do.
+    expect(out).toMatch(/└─ chat scripted-large( \[cache hit\])? +\d+(\.\d)? ms +ok/);
+    expect(out).toMatch(/└─ chat scripted-(mini|large) +\d+(\.\d)? ms +ok +\d+ in \/ \d+ out/);
     expect(out).toMatch(/invoke_node human_approval +\d+(\.\d)? ms +interrupted/);
     expect(out).toContain("* langgraph.interrupt");
     expect(out).toMatch(/execute_tool (lookup_order|issue_refund)/);

@@ -17,6 +17,8 @@ describe("sample support agent", () => {
     expect(results[0]?.answer).toContain("in transit");
     expect(results[3]?.answer).toMatch(/Ticket T-\d+ created/);
     expect(results.filter((r) => r.decision).length).toBe(2);
+    // Finished conversations leave no fault counters behind (load mode runs for days).
+    expect(agent.dice.size).toBe(0);
   });
 
   it("answers a repeated request from the response cache", async () => {

@@ -1,0 +1,14 @@
+import { setupTelemetry, VARIANTS } from "./variants.mjs";
+import { buildChain } from "./graphs.mjs";
+import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+const t = await setupTelemetry();
+const v = VARIANTS.find((x) => x.name === process.argv[2]);
+await v.enable(t);
+const w = buildChain(10);
+for (let i = 0; i < 100; i++) await w.graph.invoke(w.input());
+const c0 = process.cpuUsage();
+for (let i = 0; i < 400; i++) await w.graph.invoke(w.input());
+await awaitAllCallbacks();
+const c = process.cpuUsage(c0);
+console.log(process.argv[2], ((c.user + c.system) / 1000 / 400).toFixed(3), "cpu ms/run");
+await t.shutdown();
