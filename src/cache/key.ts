@@ -19,10 +19,62 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** The llm string with JSON objects in key order; other strings as they are. */
+/**
+ * Call options that LangGraph puts into every call made with a node's config
+ * (`model.invoke(messages, config)`): per-task ids, signals and callbacks. LangChain's
+ * `k:v,k:v` llm string includes them, so left in, no call inside a node would ever hit.
+ */
+const PER_CALL_OPTION_KEYS = new Set([
+  "executionInfo",
+  "control",
+  "interrupt",
+  "signal",
+  "writer",
+  "store",
+  "context",
+  "runtime",
+  "timeout",
+]);
+
+/** Splits `k:v,k:v` at the commas that are outside JSON strings, objects and arrays. */
+function splitOptionEntries(text: string): string[] {
+  const entries: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "{" || char === "[") depth++;
+    else if (char === "}" || char === "]") depth--;
+    else if (char === "," && depth === 0) {
+      entries.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  entries.push(text.slice(start));
+  return entries;
+}
+
+function withoutPerCallOptions(llmString: string): string {
+  return splitOptionEntries(llmString)
+    .filter((entry) => !PER_CALL_OPTION_KEYS.has(entry.slice(0, entry.indexOf(":"))))
+    .sort()
+    .join(",");
+}
+
+/**
+ * The llm string with JSON objects in key order, and LangChain's `k:v` form without the
+ * per-call options that LangGraph adds; other strings as they are.
+ */
 export function canonicalLlmString(llmString: string): string {
   const text = llmString.trim();
-  if (!text.startsWith("{") && !text.startsWith("[")) return llmString;
+  if (!text.startsWith("{") && !text.startsWith("[")) {
+    return text.includes(":") ? withoutPerCallOptions(llmString) : llmString;
+  }
   try {
     return JSON.stringify(canonical(JSON.parse(text)));
   } catch {

@@ -77,18 +77,6 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
     return { model: this.model, provider: this.provider };
   }
 
-  /**
-   * Inside a LangGraph node the call options also carry per-task values (executionInfo
-   * with task and checkpoint ids, control, signal) that LangChain would put into the
-   * response-cache key, so no prompt would ever hit. Keep only what shapes the answer.
-   */
-  override _getSerializedCacheKeyParametersForCall(
-    options: ScriptedChatModelCallOptions & { config?: unknown },
-  ): string {
-    const { tools, tool_choice } = options;
-    return super._getSerializedCacheKeyParametersForCall({ tools, tool_choice });
-  }
-
   override bindTools(
     tools: BindToolsInput[],
     kwargs?: Partial<ScriptedChatModelCallOptions>,

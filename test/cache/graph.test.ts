@@ -27,8 +27,9 @@ describe("ResponseCache in a graph", () => {
     const cache = new ResponseCache({ name: "answers" });
     const model = new FakeListChatModel({ responses: ["Paris", "Lyon"], cache });
     const graph = new StateGraph(State)
-      .addNode("ask", async (state: typeof State.State) => {
-        const message = await model.invoke(state.question);
+      // Passing the node's config (the common idiom) adds per-task call options.
+      .addNode("ask", async (state: typeof State.State, config) => {
+        const message = await model.invoke(state.question, config);
         return { answer: String(message.content) };
       })
       .addEdge(START, "ask")

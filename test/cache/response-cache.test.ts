@@ -150,6 +150,17 @@ describe("stable keys", () => {
     expect(stableCacheKey("p", LLM)).not.toBe(stableCacheKey("p", `${LLM},top_p:1`));
     expect(stableCacheKey("p", LLM)).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it("ignore the per-task options LangGraph adds to calls made with a node's config", () => {
+    const base = '_model:"base_chat_model",_type:"fake-list",temperature:0.2';
+    const inNode = (taskId: string) =>
+      `${base},control:{},executionInfo:{"taskId":"${taskId}","checkpointNs":"ask:${taskId}","nodeAttempt":1},interrupt:undefined,signal:{},writer:undefined`;
+    expect(stableCacheKey("p", inNode("t1"))).toBe(stableCacheKey("p", inNode("t2")));
+    expect(stableCacheKey("p", inNode("t1"))).toBe(stableCacheKey("p", base));
+    // What shapes the answer still counts, commas inside JSON values included.
+    expect(stableCacheKey("p", `${base},stop:["a,b:c"]`)).not.toBe(stableCacheKey("p", `${base},stop:["a"]`));
+    expect(stableCacheKey("p", base)).not.toBe(stableCacheKey("p", base.replace("0.2", "0.7")));
+  });
 });
 
 describe("semantic lookup", () => {
