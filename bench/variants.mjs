@@ -99,6 +99,8 @@ const langgraphOtel = [
   new LangGraphInstrumentation({ enabled: false }),
   new GenAIInstrumentation({ enabled: false }),
 ];
+// Graph and node spans alone: what the core patch costs without LangChain callbacks.
+const coreOnly = new LangGraphInstrumentation({ enabled: false });
 const openInference = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
 
 export const VARIANTS = [
@@ -122,6 +124,19 @@ export const VARIANTS = [
       for (const instrumentation of langgraphOtel) instrumentation.disable();
     },
     check: (counts, runs) => expectOnly(counts, LGO_SCOPES, runs, "langgraph-otel"),
+  },
+  {
+    name: "langgraph-otel (graph + node spans only)",
+    async enable(telemetry) {
+      coreOnly.setTracerProvider(telemetry.tracerProvider);
+      coreOnly.setMeterProvider(telemetry.meterProvider);
+      coreOnly.enable();
+      await coreOnly.ready;
+    },
+    async disable() {
+      coreOnly.disable();
+    },
+    check: (counts, runs) => expectOnly(counts, ["langgraph-otel"], runs, "core only"),
   },
   {
     name: "openinference",
