@@ -29,22 +29,33 @@ import {
 } from "./utils.js";
 
 /**
- * Wraps `PregelNode.prototype.getNode`, called once per task: the task's runnable is
- * replaced by an object that inherits everything from it (prototype chain intact) but
- * whose own `invoke`, called once per retry attempt, opens an `invoke_node` span.
+ * Wraps `PregelNode.prototype.getNode`, called once per task: the task's runnable gets an
+ * own `invoke`, called once per retry attempt, that opens an `invoke_node` span.
+ * For a StateGraph node getNode builds a fresh RunnableSequence per task, which is
+ * given the own `invoke` directly. A runnable the node shares between tasks (its bound
+ * runnable or a writer) is left untouched: the task gets an object that inherits
+ * everything from it instead (slower: V8 turns the shared object into a prototype).
  */
 export function wrapGetNode(host: InstrumentationHost, original: GetNode): GetNode {
-  return function tracedGetNode(this: object) {
+  return function tracedGetNode(this: PregelNodeFields) {
     const runnable = original.call(this);
     if (runnable === undefined || runnable === null || typeof runnable.invoke !== "function") {
       return runnable;
     }
-    const traced: NodeRunnable = Object.create(runnable);
+    const invoke = runnable.invoke;
+    const shared = runnable === this.bound || (Array.isArray(this.writers) && this.writers.includes(runnable));
+    const traced: NodeRunnable = shared ? Object.create(runnable) : runnable;
     traced.invoke = function tracedInvoke(input: unknown, config?: TaskConfig) {
-      return invokeNodeAttempt(host, runnable.invoke, this, input, config);
+      return invokeNodeAttempt(host, invoke, this, input, config);
     };
     return traced;
   };
+}
+
+/** The PregelNode fields that tell a runnable shared between tasks from a fresh one. */
+interface PregelNodeFields {
+  bound?: unknown;
+  writers?: unknown[];
 }
 
 function invokeNodeAttempt(
