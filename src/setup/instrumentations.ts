@@ -6,7 +6,8 @@ import type { ObservabilityOptions } from "./options.js";
 
 export interface SdkInstrumentations {
   langgraph: LangGraphInstrumentation;
-  genai: GenAIInstrumentation;
+  /** Absent when the options say `genai: false`. */
+  genai: GenAIInstrumentation | undefined;
   /** Everything to register, the two above first. */
   all: Instrumentation[];
   /** Span processors the instrumentations need on the tracer provider. */
@@ -21,12 +22,14 @@ export function createInstrumentations(options: ObservabilityOptions): SdkInstru
   // enabled: false: the SDK enables them once the providers are set, not at construction.
   const langgraph = new LangGraphInstrumentation({ ...options.instrumentation, enabled: false });
   // Model and tool spans, token usage, cost, human-in-the-loop links.
-  const genai = new GenAIInstrumentation({ ...options.genai, enabled: false });
+  const genai =
+    options.genai === false ? undefined : new GenAIInstrumentation({ ...options.genai, enabled: false });
+  const own = genai === undefined ? [langgraph] : [langgraph, genai];
   return {
     langgraph,
     genai,
-    all: [langgraph, genai, ...(options.instrumentations ?? [])],
-    spanProcessors: [genai.spanProcessor],
+    all: [...own, ...(options.instrumentations ?? [])],
+    spanProcessors: genai === undefined ? [] : [genai.spanProcessor],
   };
 }
 

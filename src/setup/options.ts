@@ -97,8 +97,12 @@ export interface ObservabilityOptions {
 
   /** Config of the LangGraph instrumentation. */
   instrumentation?: LangGraphInstrumentationConfig;
-  /** Config of the GenAI instrumentation (model/tool spans, tokens, cost, content capture). */
-  genai?: GenAIInstrumentationConfig;
+  /**
+   * Config of the GenAI instrumentation (model/tool spans, tokens, cost, content capture),
+   * or `false` to leave it out: graph and node spans only, at a fraction of the overhead
+   * (README, "Overhead").
+   */
+  genai?: GenAIInstrumentationConfig | false;
   /** Further instrumentations to register with the SDK. */
   instrumentations?: Instrumentation[];
   /** Extra span processors, added after the configured exporters. */

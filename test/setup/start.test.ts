@@ -209,6 +209,25 @@ describe("startObservability", () => {
     await again.shutdown();
   });
 
+  it("genai: false leaves model and tool instrumentation out, graph and node spans stay", async () => {
+    const memory = new InMemorySpanExporter();
+    const handle = startObservability({
+      env: {},
+      tracesExporter: "none",
+      logsExporter: "none",
+      metricsExporter: "none",
+      spanProcessors: [new SimpleSpanProcessor(memory)],
+      logLevel: "none",
+      genai: false,
+    });
+    started.push(handle);
+    await handle.ready;
+    expect(handle.instrumentations.map((i) => i.constructor.name)).toEqual(["LangGraphInstrumentation"]);
+    await tinyGraph().invoke({ n: 1 });
+    await handle.forceFlush();
+    expect(memory.getFinishedSpans().map((s) => s.name)).toEqual(["invoke_node inc", "invoke_workflow tiny"]);
+  });
+
   it("shutdown never waits past its deadline", async () => {
     const stuck = {
       onStart: () => undefined,
