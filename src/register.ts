@@ -9,6 +9,7 @@
 // -r) are loaded before this module runs and are patched before the app's first line:
 // an asynchronous import() could land after the app's first graph run.
 import * as callbackManager from "@langchain/core/callbacks/manager";
+import * as tools from "@langchain/core/tools";
 import * as pregel from "@langchain/langgraph/pregel";
 import { GenAIInstrumentation } from "./genai/index.js";
 import { LangGraphInstrumentation } from "./instrumentation/index.js";
@@ -22,6 +23,7 @@ if (handle.enabled) {
       instrumentation.manuallyInstrument(pregel);
     } else if (instrumentation instanceof GenAIInstrumentation) {
       instrumentation.manuallyInstrument(callbackManager);
+      instrumentation.manuallyInstrument(tools);
     }
   }
   flushOnExit(handle);

@@ -14,7 +14,14 @@ import {
   InterruptTracker,
   setDecisionRecorder,
 } from "./human-in-the-loop.js";
-import { type CallbackManagerClass, callbackManagerOf, wrapConfigureSync } from "./inject.js";
+import {
+  type CallbackManagerClass,
+  callbackManagerOf,
+  structuredToolPrototypeOf,
+  type ToolCall,
+  wrapConfigure,
+  wrapToolCall,
+} from "./inject.js";
 import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
 import { buildPriceTable } from "./pricing.js";
 import { RunTracker } from "./runs.js";
@@ -26,16 +33,22 @@ const CALLBACK_MANAGER_ENTRY: PackageEntry = {
   subpath: "./callbacks/manager",
 };
 
+/** The entry of @langchain/core that exports `StructuredTool` (tool run names). */
+const TOOLS_ENTRY: PackageEntry = {
+  packageName: "@langchain/core",
+  subpath: "./tools",
+};
+
 /** Instrumentation scope of the model, tool and human-in-the-loop telemetry. */
 export const GENAI_INSTRUMENTATION_NAME = `${PACKAGE_NAME}/genai`;
 
 /**
  * Model calls (`chat {model}`), tool calls (`execute_tool {tool}`), token usage, cost and
  * human-in-the-loop telemetry for LangChain/LangGraph.js, through a LangChain callback
- * handler injected into every run (no user code).
+ * handler injected into every model, tool and retriever run (no user code).
  *
- * `enable()` patches `CallbackManager._configureSync` of both the CommonJS and the ES
- * module copy of `@langchain/core` (the CJS copy before `enable()` returns, the ESM copy
+ * `enable()` patches the static `CallbackManager.configure` (called by model, tool and
+ * retriever runs, not by chains) of both the CommonJS and the ES module copy of `@langchain/core` (the CJS copy before `enable()` returns, the ESM copy
  * once `ready` resolves); `disable()` removes the patches. Interrupt → resume links need
  * `spanProcessor` on the tracer provider.
  */
@@ -53,6 +66,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _tracker: InterruptTracker | undefined;
   declare private _processor: InterruptLinkSpanProcessor | undefined;
   declare private _managers: Set<CallbackManagerClass> | undefined;
+  declare private _toolPrototypes: Set<{ call: ToolCall }> | undefined;
   declare private _manualTargets: Set<unknown> | undefined;
   declare private _recorder: DecisionRecorder | undefined;
 
@@ -101,20 +115,28 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     super.enable();
     const onError = (err: unknown) => this._diag.debug("@langchain/core not loadable", err);
     for (const copy of requireCopies(CALLBACK_MANAGER_ENTRY, onError)) this._patchCopy(copy);
+    for (const copy of requireCopies(TOOLS_ENTRY, onError)) this._patchTools(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
     this._recorder = (decision, options) => this._recordDecision(decision, options);
     setDecisionRecorder(this._recorder);
-    this._ready = importCopies(CALLBACK_MANAGER_ENTRY, onError).then((copies) => {
-      if (this._active === true) for (const copy of copies) this._patchCopy(copy);
-    });
+    this._ready = Promise.all([
+      importCopies(CALLBACK_MANAGER_ENTRY, onError).then((copies) => {
+        if (this._active === true) for (const copy of copies) this._patchCopy(copy);
+      }),
+      importCopies(TOOLS_ENTRY, onError).then((copies) => {
+        if (this._active === true) for (const copy of copies) this._patchTools(copy);
+      }),
+    ]).then(() => undefined);
   }
 
   override disable(): void {
     if (this._active !== true) return;
     this._active = false;
     super.disable();
-    for (const manager of this._managers ?? []) this._unwrap(manager, "_configureSync");
+    for (const manager of this._managers ?? []) this._unwrap(manager, "configure");
     this._managers?.clear();
+    for (const proto of this._toolPrototypes ?? []) this._unwrap(proto, "call");
+    this._toolPrototypes?.clear();
     if (this._recorder !== undefined) setDecisionRecorder(undefined);
     this._recorder = undefined;
     this._tracker?.clear();
@@ -122,18 +144,20 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
 
   /**
    * Patches a copy of @langchain/core that module resolution cannot reach (a bundle):
-   * pass the exports of `@langchain/core/callbacks/manager`. Remembered across
+   * pass the exports of `@langchain/core/callbacks/manager` (required for any telemetry)
+   * and, optionally, of `@langchain/core/tools` (tool spans named after the tool rather
+   * than the node when the tool inherits the node's config). Remembered across
    * disable/enable.
    */
-  manuallyInstrument(callbackManagerModule: unknown): void {
-    if (callbackManagerOf(callbackManagerModule) === undefined) {
+  manuallyInstrument(coreModule: unknown): void {
+    if (callbackManagerOf(coreModule) === undefined && structuredToolPrototypeOf(coreModule) === undefined) {
       throw new TypeError(
-        "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager",
+        "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager or @langchain/core/tools",
       );
     }
     this._manualTargets ??= new Set();
-    this._manualTargets.add(callbackManagerModule);
-    if (this._active === true) this._patchCopy(callbackManagerModule);
+    this._manualTargets.add(coreModule);
+    if (this._active === true) this._patchCopy(coreModule);
   }
 
   /** Records a human decision on this instrumentation's meter (see recordHumanDecision). */
@@ -149,15 +173,28 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   }
 
   private _patchCopy(copy: unknown): void {
+    this._patchTools(copy);
     const manager = callbackManagerOf(copy);
     if (manager === undefined) return;
     this._managers ??= new Set();
-    if (this._managers.has(manager) || isWrapped(manager._configureSync)) return;
+    if (this._managers.has(manager) || isWrapped(manager.configure)) return;
     const handler = this.handler;
     const current = () => (this._active === true ? handler : undefined);
     const onError = (err: unknown) => this._diag.error("adding the GenAI callback handler failed", err);
-    this._wrap(manager, "_configureSync", (original) => wrapConfigureSync(original, current, onError));
+    this._wrap(manager, "configure", (original) => wrapConfigure(original, current, onError));
     this._managers.add(manager);
+  }
+
+  /** Names tool runs after the tool rather than the node (see wrapToolCall). */
+  private _patchTools(copy: unknown): void {
+    const proto = structuredToolPrototypeOf(copy);
+    if (proto === undefined) return;
+    this._toolPrototypes ??= new Set();
+    if (this._toolPrototypes.has(proto) || isWrapped(proto.call)) return;
+    const enabled = () => this._active === true;
+    const onError = (err: unknown) => this._diag.error("naming the tool run failed", err);
+    this._wrap(proto, "call", (original) => wrapToolCall(original, enabled, onError));
+    this._toolPrototypes.add(proto);
   }
 
   private _interruptTracker(): InterruptTracker {

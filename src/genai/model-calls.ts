@@ -129,6 +129,7 @@ export class ModelCalls {
     if (call === undefined) return;
     const { span } = call;
     const response = readModelResponse(output);
+    this.host.runs.noteToolCalls(response.messages);
     if (call.firstChunkAt === undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_STREAM, false);
     if (response.responseModel !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, response.responseModel);
     if (response.responseId !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, response.responseId);

@@ -21,6 +21,8 @@ interface RunRecord {
 const MAX_RUNS = 20_000;
 /** Ancestors walked at most when looking for an enclosing tool span. */
 const MAX_HOPS = 64;
+/** Tool call ids (from model responses) whose tool name is remembered, at most. */
+const MAX_TOOL_CALLS = 2_000;
 
 /**
  * LangChain run ids → their parent run and checkpoint namespace. LangChain callbacks do
@@ -29,6 +31,8 @@ const MAX_HOPS = 64;
  */
 export class RunTracker {
   private readonly runs = new Map<string, RunRecord>();
+  /** Tool call id → tool name, from the `tool_calls` of the model responses seen. */
+  private readonly toolCalls = new Map<string, string>();
 
   note(runId: string, parentRunId: string | undefined, checkpointNs: string | undefined): void {
     if (this.runs.size >= MAX_RUNS) {
@@ -52,6 +56,34 @@ export class RunTracker {
 
   size(): number {
     return this.runs.size;
+  }
+
+  /**
+   * Remembers the tool name of each `tool_calls` entry of model response messages, so
+   * that the tool run that executes the call (ToolNode passes its id) can be named.
+   */
+  noteToolCalls(messages: readonly unknown[]): void {
+    for (const message of messages) {
+      if (typeof message !== "object" || message === null) continue;
+      const calls = (message as { tool_calls?: unknown }).tool_calls;
+      if (!Array.isArray(calls)) continue;
+      for (const call of calls) {
+        if (typeof call !== "object" || call === null) continue;
+        const { id, name } = call as { id?: unknown; name?: unknown };
+        if (typeof id !== "string" || id === "" || typeof name !== "string" || name === "") continue;
+        if (this.toolCalls.size >= MAX_TOOL_CALLS) {
+          const oldest = this.toolCalls.keys().next().value;
+          if (oldest !== undefined) this.toolCalls.delete(oldest);
+        }
+        this.toolCalls.delete(id);
+        this.toolCalls.set(id, name);
+      }
+    }
+  }
+
+  /** The tool name a model asked for under this tool call id, if seen. */
+  toolCallName(toolCallId: string | undefined): string | undefined {
+    return toolCallId === undefined ? undefined : this.toolCalls.get(toolCallId);
   }
 
   /**

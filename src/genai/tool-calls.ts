@@ -25,6 +25,8 @@ export const TOOL_ERROR_MESSAGE_TYPE = "ToolMessageError";
 interface ToolCall {
   span: Span;
   name: string;
+  /** The name was a guess (see toolNameOf): the tool's result message may correct it. */
+  guessed: boolean;
   startedAt: number;
 }
 
@@ -38,11 +40,39 @@ export interface ToolStart {
   toolCallId: string | undefined;
 }
 
-function toolNameOf(serialized: unknown, runName: string | undefined): string {
-  const s = asDict(serialized);
+/** Classes whose serialized id says nothing about which tool it is (`tool(...)`). */
+const GENERIC_TOOL_CLASSES = new Set(["DynamicTool", "DynamicStructuredTool", "StructuredTool", "Tool"]);
+
+/**
+ * The tool's name. `runName` is the tool's own name for `tool(...)` tools (DynamicTool
+ * sets it when the config has none), or one the caller gave. But when no chain above the
+ * tool has a callback manager (this handler is only injected into model, tool and
+ * retriever runs), LangChain never strips the inherited `runName` from the config, so a
+ * tool called with its node's config (ToolNode, or `tool.invoke(x, config)` in a node)
+ * gets the LangGraph task's `runName`, which is the node name (`metadata.langgraph_node`).
+ * Such a `runName` is not trusted; the name then comes from the model's tool call with
+ * this id, the serialized tool, or its class. `end()` corrects it from the ToolMessage.
+ */
+function toolNameOf(call: ToolStart, toolCallName: string | undefined): { name: string; guessed: boolean } {
+  const runName = call.runName;
+  if (runName !== undefined && runName !== nonEmptyString(call.metadata?.langgraph_node)) {
+    return { name: runName, guessed: false };
+  }
+  if (toolCallName !== undefined) return { name: toolCallName, guessed: false };
+  const s = asDict(call.serialized);
   const id = Array.isArray(s?.id) ? s.id : [];
   const last = id[id.length - 1];
-  return runName ?? nonEmptyString(s?.name) ?? (typeof last === "string" ? last : "tool");
+  const className = typeof last === "string" && last !== "" ? last : undefined;
+  const specificClass = className !== undefined && !GENERIC_TOOL_CLASSES.has(className) ? className : undefined;
+  const name = nonEmptyString(s?.name) ?? specificClass ?? runName ?? className ?? "tool";
+  return { name, guessed: true };
+}
+
+/** `name` of a ToolMessage (set to the tool's name when the tool ran for a tool call). */
+function toolMessageName(output: unknown): string | undefined {
+  const message = asDict(output);
+  if (message === undefined || !("tool_call_id" in message)) return undefined;
+  return nonEmptyString(message.name);
 }
 
 /** A ToolMessage whose status says the tool failed (duck-typed: two copies of core). */
@@ -76,7 +106,7 @@ export class ToolCalls {
       checkpointNs,
       nonEmptyString(call.metadata?.langgraph_node),
     );
-    const name = toolNameOf(call.serialized, call.runName);
+    const { name, guessed } = toolNameOf(call, host.runs.toolCallName(call.toolCallId));
     const attributes: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_EXECUTE_TOOL,
       [ATTR_GEN_AI_TOOL_NAME]: name,
@@ -98,12 +128,19 @@ export class ToolCalls {
 
     host.runs.note(call.runId, call.parentRunId, checkpointNs);
     host.runs.attachSpan(call.runId, span, placement);
-    this.calls.set(call.runId, { span, name, startedAt: performance.now() });
+    this.calls.set(call.runId, { span, name, guessed, startedAt: performance.now() });
   }
 
   end(runId: string, output: unknown): void {
     const call = this.take(runId);
     if (call === undefined) return;
+    const named = call.guessed ? toolMessageName(output) : undefined;
+    if (named !== undefined && named !== call.name) {
+      // The start could not tell the tool's name (see toolNameOf); its message can.
+      call.name = named;
+      call.span.updateName(spanName(SPAN_EXECUTE_TOOL, named));
+      call.span.setAttribute(ATTR_GEN_AI_TOOL_NAME, named);
+    }
     const result = this.host.content.render(toolResultContent(output));
     if (result !== undefined) call.span.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, result);
     if (isErrorToolMessage(output)) {

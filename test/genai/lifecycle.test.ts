@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CallbackManager } from "@langchain/core/callbacks/manager";
 import { HumanMessage } from "@langchain/core/messages";
+import { StructuredTool } from "@langchain/core/tools";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { context, ROOT_CONTEXT, SpanStatusCode, type Tracer, type TracerProvider, trace } from "@opentelemetry/api";
 import { isWrapped } from "@opentelemetry/instrumentation";
@@ -21,7 +22,7 @@ const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });
 
 const cjsManager = createRequire(join(process.cwd(), "x.js"))("@langchain/core/callbacks/manager") as {
-  CallbackManager: { _configureSync: unknown };
+  CallbackManager: { configure: unknown };
 };
 
 function oneCallGraph(model: ScriptedChatModel) {
@@ -42,16 +43,18 @@ function model(script: ConstructorParameters<typeof ScriptedChatModel>[0]["scrip
 
 describe("GenAIInstrumentation lifecycle", () => {
   it("patches both the ESM and the CJS copy of @langchain/core, and disable undoes it", async () => {
-    const esm = CallbackManager as unknown as { _configureSync: unknown };
+    const esm = CallbackManager as unknown as { configure: unknown };
     expect(esm).not.toBe(cjsManager.CallbackManager);
-    expect(isWrapped(esm._configureSync)).toBe(true);
-    expect(isWrapped(cjsManager.CallbackManager._configureSync)).toBe(true);
+    expect(isWrapped(esm.configure)).toBe(true);
+    expect(isWrapped(cjsManager.CallbackManager.configure)).toBe(true);
+    expect(isWrapped(StructuredTool.prototype.call)).toBe(true);
 
     genai.disable();
     genai.disable(); // idempotent
     try {
-      expect(isWrapped(esm._configureSync)).toBe(false);
-      expect(isWrapped(cjsManager.CallbackManager._configureSync)).toBe(false);
+      expect(isWrapped(esm.configure)).toBe(false);
+      expect(isWrapped(cjsManager.CallbackManager.configure)).toBe(false);
+      expect(isWrapped(StructuredTool.prototype.call)).toBe(false);
       await oneCallGraph(model([{ content: "x", usage: { input: 1, output: 1 } }])).invoke({ n: 0 });
       expect(otel.spansNamed(/^chat/)).toEqual([]);
       expect(otel.nodeSpans("ask")).toHaveLength(1);
@@ -60,7 +63,8 @@ describe("GenAIInstrumentation lifecycle", () => {
       genai.enable();
       await genai.ready;
     }
-    expect(isWrapped(esm._configureSync)).toBe(true);
+    expect(isWrapped(esm.configure)).toBe(true);
+    expect(isWrapped(StructuredTool.prototype.call)).toBe(true);
     await oneCallGraph(model([{ content: "x", usage: { input: 1, output: 1 } }])).invoke({ n: 0 });
     expect(otel.spansNamed(/^chat/)).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
-import { HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
-import { createReactAgent } from "@langchain/langgraph/prebuilt";
+import { createReactAgent, ToolNode } from "@langchain/langgraph/prebuilt";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -234,5 +234,52 @@ describe("createReactAgent with two tools", () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_ERROR);
     expect(otel.parentOf(span)?.name).toBe(nodeSpanName("call"));
+  });
+  it("names tool spans after the tool, not the node whose config the tool inherits", async () => {
+    // Tool call ids no model call produced: the name cannot come from a model response.
+    const nested = new ScriptedChatModel({
+      provider: "openai",
+      model: "gpt-4o-mini",
+      loop: true,
+      script: [{ content: "inner", usage: { input: 1, output: 1 } }],
+    });
+    const asker = tool(async ({ q }: { q: string }, config) => String((await nested.invoke(q, config)).content), {
+      name: "asker",
+      description: "Asks a model.",
+      schema: z.object({ q: z.string() }),
+    });
+    const State = Annotation.Root({ ...MessagesAnnotation.spec });
+    const graph = new StateGraph(State)
+      .addNode("tools", new ToolNode([add, asker]))
+      .addNode("direct", async (_state, config) => {
+        await add.invoke({ a: 1, b: 1 }, config); // inherits runName "direct"
+        await add.invoke({ a: 1, b: 2 }, { ...config, runName: "adder" }); // explicit
+        return { messages: [] };
+      })
+      .addEdge(START, "tools")
+      .addEdge("tools", "direct")
+      .addEdge("direct", END)
+      .compile({ name: "named-tools" });
+    const calls = [
+      { name: "add", args: { a: 2, b: 3 }, id: "manual_add" },
+      { name: "asker", args: { q: "hi" }, id: "manual_asker" },
+    ];
+    await graph.invoke({ messages: [new AIMessage({ content: "", tool_calls: calls })] });
+
+    const names = otel.spansNamed(/^execute_tool /).map((s) => s.name);
+    expect(names.sort()).toEqual(["execute_tool add", "execute_tool add", "execute_tool adder", "execute_tool asker"]);
+    for (const span of otel.spansNamed(/^execute_tool /)) {
+      expect(span.attributes[ATTR_GEN_AI_TOOL_NAME]).toBe(span.name.slice("execute_tool ".length));
+    }
+    const askerSpan = otel.span("execute_tool asker");
+    expect(otel.parentOf(askerSpan)?.name).toBe(nodeSpanName("tools"));
+    // A model called inside the tool still reports, under the tool span.
+    expect(otel.parentOf(otel.span("chat gpt-4o-mini"))?.name).toBe("execute_tool asker");
+    expect(
+      await otel.histogramCount(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, {
+        [ATTR_GEN_AI_TOOL_NAME]: "asker",
+        [ATTR_LANGGRAPH_OUTCOME]: OUTCOME_OK,
+      }),
+    ).toBe(1);
   });
 });
