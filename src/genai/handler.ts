@@ -14,10 +14,6 @@ export const GENAI_HANDLER_NAME = "langgraph_otel_genai";
 
 type Metadata = Record<string, unknown> | undefined;
 
-function optionalString(value: unknown): string | undefined {
-  return nonEmptyString(value);
-}
-
 /**
  * The LangChain callback handler behind model and tool spans. Every method is guarded:
  * a telemetry failure is logged through diag and never reaches LangChain or the app.
@@ -70,8 +66,8 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
     this.guard("handleChainStart", () =>
       this.host.runs.note(
         runId,
-        optionalString(parentRunId),
-        optionalString(metadata?.langgraph_checkpoint_ns),
+        nonEmptyString(parentRunId),
+        nonEmptyString(metadata?.langgraph_checkpoint_ns),
       ),
     );
   }
@@ -93,19 +89,7 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
     _tags?: string[],
     metadata?: Metadata,
   ): void {
-    if (!this.host.active) return;
-    this.guard("handleChatModelStart", () =>
-      this.models.start({
-        operation: GEN_AI_OPERATION_CHAT,
-        spanPrefix: SPAN_CHAT,
-        serialized: llm,
-        input: messages,
-        runId,
-        parentRunId: optionalString(parentRunId),
-        extraParams,
-        metadata,
-      }),
-    );
+    this.startModel("handleChatModelStart", GEN_AI_OPERATION_CHAT, SPAN_CHAT, llm, messages, runId, parentRunId, extraParams, metadata);
   }
 
   override handleLLMStart(
@@ -117,20 +101,46 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
     _tags?: string[],
     metadata?: Metadata,
   ): void {
+    this.startModel(
+      "handleLLMStart",
+      GEN_AI_OPERATION_TEXT_COMPLETION,
+      SPAN_TEXT_COMPLETION,
+      llm,
+      prompts,
+      runId,
+      parentRunId,
+      extraParams,
+      metadata,
+    );
+  }
+
+  /** Chat models and plain LLMs differ only in operation name and span prefix. */
+  private startModel(
+    callback: string,
+    operation: string,
+    spanPrefix: string,
+    serialized: unknown,
+    input: unknown,
+    runId: string,
+    parentRunId: string | undefined,
+    extraParams: Record<string, unknown> | undefined,
+    metadata: Metadata,
+  ): void {
     if (!this.host.active) return;
-    this.guard("handleLLMStart", () =>
+    this.guard(callback, () =>
       this.models.start({
-        operation: GEN_AI_OPERATION_TEXT_COMPLETION,
-        spanPrefix: SPAN_TEXT_COMPLETION,
-        serialized: llm,
-        input: prompts,
+        operation,
+        spanPrefix,
+        serialized,
+        input,
         runId,
-        parentRunId: optionalString(parentRunId),
+        parentRunId: nonEmptyString(parentRunId),
         extraParams,
         metadata,
       }),
     );
   }
+
 
   override handleLLMNewToken(_token: string, _idx: unknown, runId: string): void {
     this.guard("handleLLMNewToken", () => this.models.chunk(runId));
@@ -170,10 +180,10 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
         serialized: tool,
         input,
         runId,
-        parentRunId: optionalString(parentRunId),
+        parentRunId: nonEmptyString(parentRunId),
         metadata,
-        runName: optionalString(runName),
-        toolCallId: optionalString(toolCallId),
+        runName: nonEmptyString(runName),
+        toolCallId: nonEmptyString(toolCallId),
       }),
     );
   }
