@@ -53,11 +53,16 @@ const SELECTED = (flags.workloads ?? process.env.BENCH_WORKLOADS ?? Object.keys(
 
 const telemetry = await setupTelemetry();
 
-function median(values) {
+/** The q-quantile of `values`, interpolated between the two nearest ranks. */
+function quantile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
 }
+
+const median = (values) => quantile(values, 0.5);
 
 /**
  * Cost per run of `runs` sequential invocations, in ms of wall time and of process CPU
@@ -76,9 +81,13 @@ async function timeRuns(workload, runs) {
   return { wall: wall / runs, cpu: (cpu.user + cpu.system) / 1000 / runs };
 }
 
-/** Runs one variant for one round and checks that exactly its spans came out. */
+/**
+ * Runs one variant for one round and checks that exactly its spans came out. A full GC
+ * first, so that no variant pays for the garbage the one before it left.
+ */
 async function round(workload, variant, runs) {
   await variant.enable(telemetry);
+  globalThis.gc();
   try {
     const cost = await timeRuns(workload, runs);
     const counts = await telemetry.drainCounts();
@@ -96,27 +105,30 @@ for (const key of SELECTED) {
   const spec = WORKLOADS[key];
   const workload = spec.build();
   const samples = new Map(VARIANTS.map((v) => [v.name, []]));
-  // Warm-up round (JIT, lazy imports), discarded.
-  for (const variant of VARIANTS) await round(workload, variant, Math.max(5, Math.floor(RUNS / 5)));
+  // Two warm-up rounds (JIT, lazy imports, call sites seeing every variant), discarded.
+  for (let r = 0; r < 2; r++) for (const variant of VARIANTS) await round(workload, variant, RUNS);
   for (let r = 0; r < ROUNDS; r++) {
     // Rotate the order each round so no variant always runs first or last.
     const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
     for (const variant of order) samples.get(variant.name).push(await round(workload, variant, RUNS));
   }
-  const cpu = (name) => median(samples.get(name).map((s) => s.cpu));
-  const wall = (name) => median(samples.get(name).map((s) => s.wall));
-  const base = cpu("uninstrumented");
-  const baseWall = wall("uninstrumented");
+  const baseSamples = samples.get("uninstrumented");
+  const base = median(baseSamples.map((s) => s.cpu));
   const row = { key, title: spec.title, nodesPerRun: workload.nodesPerRun, base, variants: {} };
   for (const variant of VARIANTS) {
     if (variant.name === "uninstrumented") continue;
-    const ms = cpu(variant.name);
+    const own = samples.get(variant.name);
+    // Each round's ratio is taken against the uninstrumented run of the same round, so
+    // drift between rounds cancels; the median of those ratios is the one reported.
+    const ratios = own.map((s, r) => s.cpu / baseSamples[r].cpu);
+    const ms = median(own.map((s) => s.cpu));
     row.variants[variant.name] = {
       ms,
-      ratio: ms / base,
-      wallRatio: wall(variant.name) / baseWall,
+      ratio: median(ratios),
+      quartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+      wallRatio: median(own.map((s, r) => s.wall / baseSamples[r].wall)),
       perNodeUs: ((ms - base) * 1000) / workload.nodesPerRun,
-      spansPerRun: median(samples.get(variant.name).map((s) => s.spansPerRun)),
+      spansPerRun: median(own.map((s) => s.spansPerRun)),
     };
   }
   results.push(row);
@@ -158,16 +170,17 @@ const fmtMB = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 const command = `${quick ? "BENCH_QUICK=1 " : ""}npm run bench  (rounds ${ROUNDS}, runs ${RUNS}, heap runs ${HEAP_RUNS})`;
 const lines = [
-  `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; ${ROUNDS} interleaved rounds x ${RUNS} runs per variant; CPU ms per run, median of rounds (wall-time ratio in brackets).`,
+  `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; ${ROUNDS} interleaved rounds x ${RUNS} runs per variant; CPU ms per run, median of rounds. Ratio: median of the per-round ratios to the uninstrumented run of the same round, with their interquartile range and the wall-time ratio.`,
   "",
-  "| graph | node attempts per run | variant | ms/run | ratio to uninstrumented | overhead per node (µs) | spans per run |",
-  "|---|---:|---|---:|---:|---:|---:|",
+  "| graph | node attempts per run | variant | ms/run | ratio to uninstrumented | IQR of ratio | wall-time ratio | overhead per node (µs) | spans per run |",
+  "|---|---:|---|---:|---:|---:|---:|---:|---:|",
 ];
 for (const row of results) {
-  lines.push(`| ${row.title} | ${row.nodesPerRun} | uninstrumented | ${fmtMs(row.base)} | 1.00x | | 0 |`);
+  lines.push(`| ${row.title} | ${row.nodesPerRun} | uninstrumented | ${fmtMs(row.base)} | 1.00x | | | | 0 |`);
   for (const [name, v] of Object.entries(row.variants)) {
+    const [q1, q3] = v.quartiles;
     lines.push(
-      `| | | ${name} | ${fmtMs(v.ms)} | ${fmtX(v.ratio)} (${fmtX(v.wallRatio)}) | ${fmtUs(v.perNodeUs)} | ${v.spansPerRun} |`,
+      `| | | ${name} | ${fmtMs(v.ms)} | **${fmtX(v.ratio)}** | ${fmtX(q1)}–${fmtX(q3)} | ${fmtX(v.wallRatio)} | ${fmtUs(v.perNodeUs)} | ${v.spansPerRun} |`,
     );
   }
 }

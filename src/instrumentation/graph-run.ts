@@ -9,7 +9,6 @@ import {
   OUTCOME_INTERRUPTED,
   OUTCOME_OK,
   type Outcome,
-  SPAN_INVOKE_WORKFLOW,
 } from "../semconv.js";
 import type {
   InstrumentationHost,
@@ -18,13 +17,8 @@ import type {
   TaskConfig,
 } from "./internal-types.js";
 import { type RunState, withRunState } from "./run-context.js";
-import {
-  DEFAULT_WORKFLOW_NAME,
-  endWithOutcome,
-  outcomeOfError,
-  spanName,
-  threadIdOf,
-} from "./utils.js";
+import type { Series } from "./series.js";
+import { DEFAULT_WORKFLOW_NAME, endWithOutcome, outcomeOfError, threadIdOf } from "./utils.js";
 
 /** The graph's name as LangGraph reports it, or LangGraph's own default. */
 export function workflowNameOf(graph: PregelInstance): string {
@@ -52,29 +46,26 @@ export function wrapStreamIterator(host: InstrumentationHost, original: StreamIt
     const threadId = threadIdOf(options?.configurable) ?? threadIdOf(this.config?.configurable);
     if (threadId !== undefined) attributes[ATTR_GEN_AI_CONVERSATION_ID] = threadId;
 
+    const series = host.series.workflow(workflowName);
     const parent = context.active();
-    const span = host.tracer.startSpan(
-      spanName(SPAN_INVOKE_WORKFLOW, workflowName),
-      { kind: SpanKind.INTERNAL, attributes },
-      parent,
-    );
+    const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
     const run: RunState = { workflowName, span, interrupted: false };
     const runContext = withRunState(trace.setSpan(parent, span), run);
     const inner = context.with(runContext, () => original.call(this, input, options));
-    return traceRun(host, run, runContext, inner, options?.signal);
+    return traceRun(host, run, series, runContext, inner, options?.signal);
   };
 }
 
 async function* traceRun(
   host: InstrumentationHost,
   run: RunState,
+  series: Series,
   runContext: ReturnType<typeof context.active>,
   inner: AsyncGenerator<unknown, unknown, unknown>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<unknown, unknown, unknown> {
   const startedAt = performance.now();
-  const metricAttributes: Attributes = { [ATTR_GEN_AI_WORKFLOW_NAME]: run.workflowName };
-  host.instruments?.workflowActive.add(1, metricAttributes);
+  host.instruments?.workflowActive.add(1, series.attributes.base);
   // Stays `cancelled` unless the run completes or throws: the consumer returned early.
   let outcome: Outcome = OUTCOME_CANCELLED;
   let failure: unknown;
@@ -102,19 +93,19 @@ async function* traceRun(
     throw err;
   } finally {
     if (!innerDone) await context.with(runContext, () => inner.return(undefined));
-    endRun(host, run, metricAttributes, outcome, failure, startedAt);
+    endRun(host, run, series, outcome, failure, startedAt);
   }
 }
 
 function endRun(
   host: InstrumentationHost,
   run: RunState,
-  metricAttributes: Attributes,
+  series: Series,
   outcome: Outcome,
   failure: unknown,
   startedAt: number,
 ): void {
   const instruments = host.instruments;
-  instruments?.workflowActive.add(-1, metricAttributes);
-  endWithOutcome(run.span, instruments?.workflowDuration, metricAttributes, outcome, failure, startedAt);
+  instruments?.workflowActive.add(-1, series.attributes.base);
+  endWithOutcome(run.span, instruments?.workflowDuration, series.attributes, outcome, failure, startedAt);
 }

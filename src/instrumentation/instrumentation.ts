@@ -11,6 +11,7 @@ import type {
 } from "./internal-types.js";
 import { createGraphInstruments, type GraphInstruments } from "./metrics.js";
 import { wrapGetNode } from "./node-attempt.js";
+import { SeriesCache } from "./series.js";
 import {
   findPregelNodePrototype,
   findPregelNodePrototypeInExports,
@@ -175,6 +176,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
         return self._diag;
       },
       isNodeTraced: (nodeName) => self._isNodeTraced(nodeName),
+      series: new SeriesCache(),
       noteGraph: (graph) => self._noteGraph(graph),
     };
     return this._host;

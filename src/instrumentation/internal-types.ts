@@ -64,6 +64,8 @@ export interface InstrumentationHost {
   readonly diag: import("@opentelemetry/api").DiagLogger;
   /** Whether a node gets a span (ignore list, `__start__`), cached per name. */
   isNodeTraced(nodeName: string): boolean;
+  /** Span names and metric attributes per workflow and node, made once. */
+  readonly series: import("./series.js").SeriesCache;
   /** Called per run: patches the node prototype of a copy found only through its graphs. */
   noteGraph(graph: PregelInstance): void;
 }

@@ -14,7 +14,6 @@ import {
   OUTCOME_INTERRUPTED,
   OUTCOME_OK,
   type Outcome,
-  SPAN_INVOKE_NODE,
 } from "../semconv.js";
 import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
 import { type NodeAttemptEntry, registerNodeAttempt, unregisterNodeAttempt } from "./node-registry.js";
@@ -24,7 +23,6 @@ import {
   endWithOutcome,
   interruptIds,
   outcomeOfError,
-  spanName,
   stringArray,
 } from "./utils.js";
 
@@ -89,11 +87,8 @@ function invokeNodeAttempt(
   const triggers = stringArray(metadata?.langgraph_triggers);
   if (triggers !== undefined) attributes[ATTR_LANGGRAPH_NODE_TRIGGERS] = triggers;
 
-  const span = host.tracer.startSpan(
-    spanName(SPAN_INVOKE_NODE, nodeName),
-    { kind: SpanKind.INTERNAL, attributes },
-    parent,
-  );
+  const series = host.series.node(workflowName, nodeName);
+  const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
   const hook = host.config.nodeAttributesHook;
   if (hook !== undefined && config !== undefined) {
     safeExecuteInTheMiddle(
@@ -106,10 +101,7 @@ function invokeNodeAttempt(
     );
   }
 
-  const metricAttributes: Attributes = {
-    [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
-    [ATTR_LANGGRAPH_NODE_NAME]: nodeName,
-  };
+  const metricAttributes = series.attributes.base;
   if (attempt > 1) host.instruments?.nodeRetries.add(1, metricAttributes);
 
   const nodeContext = trace.setSpan(parent, span);
@@ -118,7 +110,7 @@ function invokeNodeAttempt(
   const startedAt = performance.now();
   const finish = (outcome: Outcome, failure?: unknown) => {
     if (typeof checkpointNs === "string") unregisterNodeAttempt(checkpointNs, entry);
-    endWithOutcome(span, host.instruments?.nodeDuration, metricAttributes, outcome, failure, startedAt);
+    endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
   };
 
   const fail = (err: unknown) => {

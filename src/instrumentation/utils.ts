@@ -1,4 +1,4 @@
-import type { Attributes, Histogram, Span } from "@opentelemetry/api";
+import type { Histogram, Span } from "@opentelemetry/api";
 import { SpanStatusCode } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
@@ -10,6 +10,7 @@ import {
   type Outcome,
 } from "../semconv.js";
 import type { LangGraphErrorLike } from "./internal-types.js";
+import type { SeriesAttributes } from "./series.js";
 
 /** Graph name when the user gave none (what LangGraph itself reports). */
 export const DEFAULT_WORKFLOW_NAME = "LangGraph";
@@ -108,7 +109,7 @@ export function secondsSince(startMs: number): number {
 export function endWithOutcome(
   span: Span,
   duration: Histogram | undefined,
-  metricAttributes: Attributes,
+  series: SeriesAttributes,
   outcome: Outcome,
   failure: unknown,
   startedAt: number,
@@ -116,11 +117,7 @@ export function endWithOutcome(
   span.setAttribute(ATTR_LANGGRAPH_OUTCOME, outcome);
   const isError = outcome === OUTCOME_ERROR;
   const type = isError ? errorType(failure) : undefined;
-  if (duration !== undefined) {
-    const attributes: Attributes = { ...metricAttributes, [ATTR_LANGGRAPH_OUTCOME]: outcome };
-    if (type !== undefined) attributes[ATTR_ERROR_TYPE] = type;
-    duration.record(secondsSince(startedAt), attributes);
-  }
+  duration?.record(secondsSince(startedAt), series.withOutcome(outcome, type));
   if (type !== undefined) recordSpanError(span, failure, type);
   span.end();
 }
