@@ -46,6 +46,9 @@ export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
 export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
 export const ATTR_ERROR_TYPE = "error.type";
+// OTel SDK self-observability: which SDK component (a batch span processor) reports.
+export const ATTR_OTEL_COMPONENT_TYPE = "otel.component.type";
+export const ATTR_OTEL_COMPONENT_NAME = "otel.component.name";
 export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = "deployment.environment.name";
 export const ATTR_EXCEPTION_MESSAGE = "exception.message";
 
@@ -173,6 +176,13 @@ export const METRIC_LANGGRAPH_TIMEOUTS = "langgraph.timeouts";
 export const METRIC_LANGGRAPH_CACHE_REQUESTS = "langgraph.cache.requests";
 export const METRIC_LANGGRAPH_CACHE_ENTRIES = "langgraph.cache.entries";
 export const METRIC_LANGGRAPH_CACHE_EVICTIONS = "langgraph.cache.evictions";
+// The OTel SDK's own span queue metrics (semconv "OTel SDK metrics"), which the setup
+// turns on: they show telemetry that was dropped before it reached the collector.
+export const METRIC_OTEL_SDK_SPAN_PROCESSED = "otel.sdk.processor.span.processed";
+export const METRIC_OTEL_SDK_SPAN_QUEUE_SIZE = "otel.sdk.processor.span.queue.size";
+export const METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY = "otel.sdk.processor.span.queue.capacity";
+/** `error.type` of spans the batch processor dropped because its queue was full. */
+export const ERROR_TYPE_QUEUE_FULL = "queue_full";
 
 /**
  * Bucket boundaries (seconds) for every duration histogram: agents run from
@@ -371,5 +381,27 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: "{entry}",
     description: "Entries evicted from a response cache (size, bytes or TTL).",
     attributes: [ATTR_LANGGRAPH_CACHE_NAME],
+  },
+  {
+    name: METRIC_OTEL_SDK_SPAN_PROCESSED,
+    kind: "counter",
+    unit: "{span}",
+    description:
+      "Spans the batch span processor handled (OTel SDK); `error.type=queue_full` counts spans dropped because the queue was full.",
+    attributes: [ATTR_OTEL_COMPONENT_TYPE, ATTR_OTEL_COMPONENT_NAME, ATTR_ERROR_TYPE],
+  },
+  {
+    name: METRIC_OTEL_SDK_SPAN_QUEUE_SIZE,
+    kind: "updowncounter",
+    unit: "{span}",
+    description: "Spans waiting in the batch span processor's queue (OTel SDK).",
+    attributes: [ATTR_OTEL_COMPONENT_TYPE, ATTR_OTEL_COMPONENT_NAME],
+  },
+  {
+    name: METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY,
+    kind: "updowncounter",
+    unit: "{span}",
+    description: "Spans the batch span processor's queue can hold (`spanQueue.maxQueueSize`).",
+    attributes: [ATTR_OTEL_COMPONENT_TYPE, ATTR_OTEL_COMPONENT_NAME],
   },
 ];

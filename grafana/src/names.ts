@@ -21,6 +21,7 @@ import {
   ATTR_LANGGRAPH_NODE_NAME,
   ATTR_LANGGRAPH_OPERATION,
   ATTR_LANGGRAPH_OUTCOME,
+  ATTR_OTEL_COMPONENT_NAME,
   METRICS,
   prometheusLabel,
   prometheusName,
@@ -51,6 +52,7 @@ export const LABEL = {
   cache: prometheusLabel(ATTR_LANGGRAPH_CACHE_NAME),
   cacheResult: prometheusLabel(ATTR_LANGGRAPH_CACHE_RESULT),
   decision: prometheusLabel(ATTR_LANGGRAPH_HUMAN_DECISION),
+  component: prometheusLabel(ATTR_OTEL_COMPONENT_NAME),
 } as const;
 
 /**

@@ -7,8 +7,12 @@ import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/tabl
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { StackingConfigBuilder } from "@grafana/grafana-foundation-sdk/common";
 import {
+  ERROR_TYPE_QUEUE_FULL,
   METRIC_GEN_AI_WORKFLOW_DURATION,
   METRIC_LANGGRAPH_WORKFLOW_ACTIVE,
+  METRIC_OTEL_SDK_SPAN_PROCESSED,
+  METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY,
+  METRIC_OTEL_SDK_SPAN_QUEUE_SIZE,
   OUTCOME_ERROR,
 } from "../../src/semconv.js";
 import {
@@ -35,6 +39,15 @@ const failedRuns = sel(
 );
 const runBuckets = sel(bucket(METRIC_GEN_AI_WORKFLOW_DURATION), MATCH.service, MATCH.workflow);
 const active = sel(promMetric(METRIC_LANGGRAPH_WORKFLOW_ACTIVE), MATCH.service, MATCH.workflow);
+
+// The app's span queue (OTel SDK self-metrics): spans dropped, and how full it runs.
+const droppedSpans = sel(
+  promMetric(METRIC_OTEL_SDK_SPAN_PROCESSED),
+  MATCH.service,
+  eq(LABEL.errorType, ERROR_TYPE_QUEUE_FULL),
+);
+const queueSize = sel(promMetric(METRIC_OTEL_SDK_SPAN_QUEUE_SIZE), MATCH.service);
+const queueCapacity = sel(promMetric(METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY), MATCH.service);
 
 /**
  * Prometheus' own ALERTS series: alerts of the selected workflow, plus those that carry
@@ -135,6 +148,33 @@ export function overviewDashboard(): Dashboard {
         .title("In-flight runs by workflow")
         .unit("short")
         .withTarget(prom(`sum by (${LABEL.workflow}) (${active})`, `{{${LABEL.workflow}}}`))
+        .span(12),
+    )
+    .withRow(new RowBuilder("Telemetry pipeline"))
+    .withPanel(
+      new TimeseriesPanel()
+        .title("Spans dropped (queue full)")
+        .description(
+          "Spans the app's batch span processor dropped because its bounded queue was full: the collector is down, slow or refusing (alert LangGraphTelemetryDropped). The agent is unaffected; traces have gaps.",
+        )
+        .unit("short")
+        .min(0)
+        .withTarget(prom(sumRate(droppedSpans, ["instance"]), "{{instance}}"))
+        .span(12),
+    )
+    .withPanel(
+      new TimeseriesPanel()
+        .title("Span queue fill")
+        .description("Spans waiting in the app's batch span queue, as a share of its capacity.")
+        .unit("percentunit")
+        .min(0)
+        .max(1)
+        .withTarget(
+          prom(
+            `max by (instance, ${LABEL.component}) (${queueSize} / ${queueCapacity})`,
+            `{{instance}}`,
+          ),
+        )
         .span(12),
     )
     .withPanel(

@@ -1,3 +1,4 @@
+import type { MeterProvider } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -7,11 +8,14 @@ import { type FailureReporter, guardExporter } from "./failure-reporter.js";
 
 /**
  * Span processors for OTEL_TRACES_EXPORTER: OTLP/HTTP behind a bounded batch queue, or
- * the console exporter (for a look at spans without a collector).
+ * the console exporter (for a look at spans without a collector). Given a meter provider,
+ * the batch queue reports itself through the SDK's own metrics: its size and capacity,
+ * and spans processed, with `error.type="queue_full"` for spans dropped.
  */
 export function createSpanProcessors(
   config: ResolvedConfig,
   reporter: FailureReporter,
+  selfObsMeterProvider: MeterProvider | undefined,
 ): tracing.SpanProcessor[] {
   return config.tracesExporters.map((name) => {
     if (name === "console") return new tracing.SimpleSpanProcessor(new tracing.ConsoleSpanExporter());
@@ -20,7 +24,12 @@ export function createSpanProcessors(
       "trace export",
       reporter,
     );
-    return new tracing.BatchSpanProcessor(exporter, { ...config.spanQueue });
+    // `selfObsMeterProvider` is experimental in SDK 2.x and missing from BufferConfig's type.
+    const queue: tracing.BufferConfig & { selfObsMeterProvider?: MeterProvider } = {
+      ...config.spanQueue,
+      selfObsMeterProvider,
+    };
+    return new tracing.BatchSpanProcessor(exporter, queue);
   });
 }
 

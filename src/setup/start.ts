@@ -1,7 +1,7 @@
 import { context, diag, metrics, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
-import { NodeSDK, type tracing } from "@opentelemetry/sdk-node";
+import { NodeSDK, metrics as sdkMetrics, type tracing } from "@opentelemetry/sdk-node";
 import { LifecycleLogSpanProcessor } from "../logs/lifecycle-span-processor.js";
 import { isDisabled, type ResolvedConfig, resolveConfig } from "./config.js";
 import { settleWithin } from "./deadline.js";
@@ -100,16 +100,6 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
   const reporter = new FailureReporter();
   const sdkInstrumentations = createInstrumentations(options);
   const instrumentations = sdkInstrumentations.all;
-  const spanProcessors: tracing.SpanProcessor[] = [
-    ...sdkInstrumentations.spanProcessors,
-    ...(config.lifecycleLogs ? [new LifecycleLogSpanProcessor()] : []),
-    ...createSpanProcessors(config, reporter),
-    ...(options.spanProcessors ?? []),
-  ];
-  const logRecordProcessors = [
-    ...createLogRecordProcessors(config, reporter),
-    ...(options.logRecordProcessors ?? []),
-  ];
   const endpoint = config.metricsExporters.includes("prometheus")
     ? serveMetrics(
         config.prometheus.host,
@@ -123,32 +113,52 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
     ...createPushMetricReaders(config, reporter),
     ...(options.metricReaders ?? []),
   ];
+  const resource = buildResource(config.resourceAttributes, options.resourceDetectors);
+  // Made here rather than by NodeSDK so that the span queue can report to it as well.
+  const meterProvider =
+    metricReaders.length > 0 ? new sdkMetrics.MeterProvider({ resource, readers: metricReaders }) : undefined;
+  const spanProcessors: tracing.SpanProcessor[] = [
+    ...sdkInstrumentations.spanProcessors,
+    ...(config.lifecycleLogs ? [new LifecycleLogSpanProcessor()] : []),
+    ...createSpanProcessors(config, reporter, meterProvider),
+    ...(options.spanProcessors ?? []),
+  ];
+  const logRecordProcessors = [
+    ...createLogRecordProcessors(config, reporter),
+    ...(options.logRecordProcessors ?? []),
+  ];
 
   // OTEL_SDK_DISABLED and OTEL_LOG_LEVEL are already resolved (options win over them);
   // NodeSDK would re-read them from process.env and replace our diag logger.
   const sdk = withoutEnv(["OTEL_SDK_DISABLED", "OTEL_LOG_LEVEL"], () => {
     return new NodeSDK({
-      resource: buildResource(config.resourceAttributes, options.resourceDetectors),
+      resource,
       autoDetectResources: false,
       sampler,
       spanProcessors,
       logRecordProcessors,
-      metricReaders,
+      // Empty, not absent: NodeSDK would otherwise build readers of its own from the env.
+      metricReaders: [],
       instrumentations,
     });
   });
+  // Before sdk.start(): it hands the instrumentations the global meter provider.
+  if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
   installDiagLogger(config.logLevel);
   reporter.installGlobalHandler();
   sdk.start();
 
-  const ready = Promise.all([endpoint?.listening, instrumentationsReady(instrumentations)]).then(
-    () => undefined,
-  );
+  // Detected attributes (host.id) arrive asynchronously; a scrape before then logs an error.
+  const ready = Promise.all([
+    endpoint?.listening,
+    instrumentationsReady(instrumentations),
+    resource.waitForAsyncAttributes?.(),
+  ]).then(() => undefined);
   ready.catch((error: unknown) => {
     diag.error(error instanceof Error ? error.message : String(error));
   });
 
-  const handle = createHandle(config, sdk, endpoint, instrumentations, ready, {
+  const handle = createHandle(config, sdk, meterProvider, endpoint, instrumentations, ready, {
     spanProcessors,
     logRecordProcessors,
   });
@@ -159,6 +169,7 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
 function createHandle(
   config: ResolvedConfig,
   sdk: NodeSDK,
+  meterProvider: sdkMetrics.MeterProvider | undefined,
   endpoint: MetricsEndpoint | undefined,
   instrumentations: Instrumentation[],
   ready: Promise<void>,
@@ -179,7 +190,9 @@ function createHandle(
     },
     shutdown: (options) => {
       stopping ??= (async () => {
-        const work = Promise.allSettled([sdk.shutdown(), endpoint?.close()]);
+        // Spans first: their queue's last counts go out with the final metric export.
+        const stopProviders = sdk.shutdown().finally(() => meterProvider?.shutdown());
+        const work = Promise.allSettled([stopProviders, endpoint?.close()]);
         const timedOut = await settleWithin(
           work,
           options?.timeoutMillis ?? config.shutdownTimeoutMillis,

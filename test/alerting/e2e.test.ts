@@ -17,7 +17,14 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { ExportResultCode } from "@opentelemetry/core";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type BufferConfig,
+  type ReadableSpan,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleep as agentSleep } from "../../src/examples/determinism.js";
 import {
@@ -59,6 +66,32 @@ const scratch = mkdtempSync(join(tmpdir(), "lgotel-e2e-"));
 
 // --- the instrumented application ------------------------------------------------------
 
+/** A collector that takes a second to answer each batch. */
+class SlowCollectorExporter implements SpanExporter {
+  export(_spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void): void {
+    setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 1_000).unref();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * A span queue of 4 in front of the slow collector, reporting itself as startObservability
+ * sets it up: it fills and drops spans, for the dashboards' telemetry-pipeline row.
+ */
+function slowSpanQueue(meterProvider: MeterProvider): BatchSpanProcessor {
+  const config: BufferConfig & { selfObsMeterProvider: MeterProvider } = {
+    maxQueueSize: 4,
+    maxExportBatchSize: 2,
+    scheduledDelayMillis: 50,
+    exportTimeoutMillis: 5_000,
+    selfObsMeterProvider: meterProvider,
+  };
+  return new BatchSpanProcessor(new SlowCollectorExporter(), config);
+}
+
 interface App {
   metricsPort: number;
   stop(): Promise<void>;
@@ -71,7 +104,9 @@ async function startApp(): Promise<App> {
   const meterProvider = new MeterProvider({ readers: [exporter] });
   metrics.setGlobalMeterProvider(meterProvider); // withRetry, CircuitBreaker, cache: global
   const genai = new GenAIInstrumentation({ prices: SCRIPTED_MODEL_PRICES, enabled: false });
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [genai.spanProcessor] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [genai.spanProcessor, slowSpanQueue(meterProvider)],
+  });
   trace.setGlobalTracerProvider(tracerProvider);
   const instrumentations: Instrumentation[] = [new LangGraphInstrumentation({ enabled: false }), genai];
   for (const instrumentation of instrumentations) {

@@ -30,7 +30,9 @@ describe("prometheus/rules", () => {
         }
       }
       const allLabels = new Set([...series.values()].flatMap((labels) => [...labels]));
-      for (const label of names.groupingLabels) expect(allLabels.has(label), label).toBe(true);
+      for (const label of names.groupingLabels) {
+        expect(allLabels.has(label) || SCRAPE_LABELS.includes(label), label).toBe(true);
+      }
     },
   );
 

@@ -10,6 +10,8 @@ import * as semconv from "../../src/semconv.js";
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
   ATTR_ERROR_TYPE,
+  ATTR_OTEL_COMPONENT_NAME,
+  ATTR_OTEL_COMPONENT_TYPE,
   ATTR_EXCEPTION_MESSAGE,
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_INPUT_MESSAGES,
@@ -294,7 +296,10 @@ export const ATTRIBUTE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [ATTR_GEN_AI_TOOL_CALL_RESULT]: "tool result (only with content capture on, redacted)",
   [ATTR_GEN_AI_INPUT_MESSAGES]: "prompt messages (only with content capture on, redacted)",
   [ATTR_GEN_AI_OUTPUT_MESSAGES]: "completion messages (only with content capture on, redacted)",
-  [ATTR_ERROR_TYPE]: "error class name, only when the outcome is `error`",
+  [ATTR_ERROR_TYPE]:
+    "error class name, only when the outcome is `error`; on the SDK's span queue metric, `queue_full` for dropped spans",
+  [ATTR_OTEL_COMPONENT_TYPE]: "SDK component reporting its own metrics (`batching_span_processor`)",
+  [ATTR_OTEL_COMPONENT_NAME]: "instance of that component (`batching_span_processor/0`)",
   [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: "resource attribute: the deployment environment",
   [ATTR_EXCEPTION_MESSAGE]: "error message on lifecycle log records",
   [ATTR_LANGGRAPH_OUTCOME]: `how it ended: ${OUTCOMES.map((o) => `\`${o}\``).join(", ")}`,

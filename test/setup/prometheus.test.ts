@@ -1,14 +1,18 @@
 /**
  * A real Prometheus (Debian package) scrapes the /metrics endpoint that the register
  * entry serves for the unmodified example agent, and answers a query for the run
- * histogram's count.
+ * histogram's count and for the span queue's own SDK metrics (traces go to a closed port).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { METRIC_GEN_AI_WORKFLOW_DURATION, prometheusName } from "../../src/semconv.js";
+import {
+  METRIC_GEN_AI_WORKFLOW_DURATION,
+  METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY,
+  prometheusName,
+} from "../../src/semconv.js";
 import {
   AGENT_MJS,
   type BuiltRegister,
@@ -44,7 +48,8 @@ it("Prometheus scraping the app's /metrics answers gen_ai_workflow_duration_coun
   const app = startChild(
     ["--import", built.esm, AGENT_MJS],
     {
-      OTEL_TRACES_EXPORTER: "none",
+      // Nothing listens there: spans queue up and fail to export, the app runs on.
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
       OTEL_LOGS_EXPORTER: "none",
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
       AGENT_RUNS: "100000",
@@ -76,20 +81,26 @@ it("Prometheus scraping the app's /metrics answers gen_ai_workflow_duration_coun
       ],
       { stdio: "ignore" },
     );
+    const query = (expr: string, pick: (metric: Record<string, string>) => boolean) =>
+      eventually(async () => {
+        const response = await fetch(
+          `http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`,
+        );
+        if (!response.ok) return undefined;
+        const body = (await response.json()) as {
+          data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
+        };
+        const sample = body.data?.result?.find((r) => pick(r.metric));
+        return sample !== undefined && Number(sample.value[1]) > 0 ? sample : undefined;
+      }, 150);
     const metric = `${prometheusName(METRIC_GEN_AI_WORKFLOW_DURATION, "histogram")}_count`;
     expect(metric).toBe("gen_ai_workflow_duration_count");
-    const value = await eventually(async () => {
-      const response = await fetch(
-        `http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(metric)}`,
-      );
-      if (!response.ok) return undefined;
-      const body = (await response.json()) as {
-        data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
-      };
-      const sample = body.data?.result?.find((r) => r.metric.gen_ai_workflow_name === "unmodified_agent");
-      return sample !== undefined && Number(sample.value[1]) > 0 ? sample : undefined;
-    }, 150);
+    const value = await query(metric, (m) => m.gen_ai_workflow_name === "unmodified_agent");
     expect(value.metric.job).toBe("app");
+
+    const capacity = prometheusName(METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY, "gauge");
+    const queue = await query(capacity, (m) => m.otel_component_type === "batching_span_processor");
+    expect(Number(queue.value[1])).toBe(2048);
   } finally {
     app.child.kill("SIGTERM");
     await app.exited;
