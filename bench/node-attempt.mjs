@@ -1,0 +1,106 @@
+// Where a node attempt's overhead goes, without LangGraph around it: the node wrapper
+// alone (no-op tracer, no metrics), then with the OTel SDK's spans (batch processor,
+// exporter that drops), then with the duration histogram too. Each variant calls the same
+// trivial runnable; rounds interleave the variants, medians are printed.
+//
+//   node bench/node-attempt.mjs [--rounds 15] [--attempts 20000]
+//
+// Needs `npm run build` first (imports the node wrapper from ../dist/esm).
+import { parseArgs } from "node:util";
+import { context, diag, ProxyTracerProvider } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { ExportResultCode } from "@opentelemetry/core";
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { createGraphInstruments } from "../dist/esm/instrumentation/metrics.js";
+import { wrapGetNode } from "../dist/esm/instrumentation/node-attempt.js";
+import { SeriesCache } from "../dist/esm/instrumentation/series.js";
+
+const { values: flags } = parseArgs({
+  options: { rounds: { type: "string", default: "15" }, attempts: { type: "string", default: "20000" } },
+});
+const ROUNDS = Number(flags.rounds);
+const ATTEMPTS = Number(flags.attempts);
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const dropSpans = {
+  export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
+};
+const tracerProvider = new BasicTracerProvider({
+  spanProcessors: [new BatchSpanProcessor(dropSpans, { maxQueueSize: 2048 })],
+});
+const meterProvider = new MeterProvider({
+  readers: [
+    new PeriodicExportingMetricReader({
+      exporter: {
+        export: (_batch, done) => done({ code: ExportResultCode.SUCCESS }),
+        selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+        forceFlush: () => Promise.resolve(),
+        shutdown: () => Promise.resolve(),
+      },
+      exportIntervalMillis: 5000,
+    }),
+  ],
+});
+
+/** The view of the instrumentation that the node wrapper reads (see InstrumentationHost). */
+function host(tracer, instruments) {
+  return { tracer, instruments, config: {}, diag, isNodeTraced: () => true, noteGraph() {}, series: new SeriesCache() };
+}
+const noopTracer = new ProxyTracerProvider().getTracer("bench");
+const sdkTracer = tracerProvider.getTracer("bench");
+const instruments = createGraphInstruments(meterProvider.getMeter("bench"));
+
+// What LangGraph hands a task's runnable: a fresh object per task, and the task config.
+const trivialInvoke = async (input) => input;
+const freshTask = () => ({ invoke: trivialInvoke });
+const nodeFields = { bound: {}, writers: [] };
+const configs = Array.from({ length: 10 }, (_, i) => ({
+  metadata: {
+    langgraph_node: `n${i}`,
+    langgraph_step: i + 1,
+    langgraph_triggers: [`branch:to:n${i}`],
+    langgraph_checkpoint_ns: `n${i}:00000000-0000-0000-0000-00000000000${i}`,
+  },
+  executionInfo: { taskId: `task-${i}`, nodeAttempt: 1 },
+}));
+
+const VARIANTS = [
+  { name: "no wrapper", getNode: freshTask },
+  { name: "wrapper (no-op tracer, no metrics)", getNode: wrapGetNode(host(noopTracer, undefined), freshTask) },
+  { name: "wrapper + SDK spans", getNode: wrapGetNode(host(sdkTracer, undefined), freshTask) },
+  { name: "wrapper + SDK spans + metrics", getNode: wrapGetNode(host(sdkTracer, instruments), freshTask) },
+];
+
+async function attempts(variant, n) {
+  for (let i = 0; i < n; i++) await variant.getNode.call(nodeFields).invoke(i, configs[i % 10]);
+}
+
+const samples = new Map(VARIANTS.map((v) => [v.name, []]));
+for (let r = -2; r < ROUNDS; r++) {
+  for (let k = 0; k < VARIANTS.length; k++) {
+    const variant = VARIANTS[(k + r + 2) % VARIANTS.length];
+    const start = process.cpuUsage();
+    await attempts(variant, ATTEMPTS);
+    const cpu = process.cpuUsage(start);
+    if (r >= 0) samples.get(variant.name).push((cpu.user + cpu.system) / ATTEMPTS);
+  }
+}
+await tracerProvider.shutdown();
+await meterProvider.shutdown();
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const base = median(samples.get("no wrapper"));
+process.stdout.write(
+  `\nNode ${process.version}; ${ROUNDS} rounds x ${ATTEMPTS} attempts; CPU µs per node attempt, median of rounds\n\n| variant | µs per attempt | added to a bare attempt |\n|---|---:|---:|\n`,
+);
+for (const variant of VARIANTS) {
+  const us = median(samples.get(variant.name));
+  process.stdout.write(`| ${variant.name} | ${us.toFixed(2)} | ${variant.name === "no wrapper" ? "" : `+${(us - base).toFixed(2)}`} |\n`);
+}
