@@ -148,11 +148,13 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
   reporter.installGlobalHandler();
   sdk.start();
 
-  // Detected attributes (host.id) arrive asynchronously; a scrape before then logs an error.
+  // Detected attributes (host.id) arrive asynchronously; a scrape before then logs an
+  // error. Waited for, but never for long: a stuck detector must not hold `ready` back.
+  const resourceSettled = settleWithin(resource.waitForAsyncAttributes?.() ?? Promise.resolve(), 2_000);
   const ready = Promise.all([
     endpoint?.listening,
     instrumentationsReady(instrumentations),
-    resource.waitForAsyncAttributes?.(),
+    resourceSettled,
   ]).then(() => undefined);
   ready.catch((error: unknown) => {
     diag.error(error instanceof Error ? error.message : String(error));

@@ -228,6 +228,39 @@ describe("startObservability", () => {
     expect(memory.getFinishedSpans().map((s) => s.name)).toEqual(["invoke_node inc", "invoke_workflow tiny"]);
   });
 
+  it("ready waits for detected resource attributes, but not for a detector that never answers", async () => {
+    let release: (value: string) => void = () => undefined;
+    const slow = new Promise<string>((resolve) => {
+      release = resolve;
+    });
+    const stuck = { detect: () => ({ attributes: { "host.id": new Promise<string>(() => undefined) } }) };
+    const late = { detect: () => ({ attributes: { "cloud.region": slow } }) };
+    const options = {
+      env: {},
+      tracesExporter: "none",
+      logsExporter: "none",
+      metricsExporter: "none",
+      logLevel: "none",
+    } as const;
+
+    const first = startObservability({ ...options, resourceDetectors: [late] });
+    started.push(first);
+    let ready = false;
+    void first.ready.then(() => {
+      ready = true;
+    });
+    expect(await settleWithin(first.ready, 200)).toBe(true);
+    expect(ready).toBe(false);
+    release("eu-west-1");
+    await first.ready;
+    await first.shutdown();
+
+    const second = startObservability({ ...options, resourceDetectors: [stuck] });
+    started.push(second);
+    // Bounded at 2 s in setup; the test allows slack for a busy machine.
+    expect(await settleWithin(second.ready, 10_000)).toBe(false);
+  });
+
   it("shutdown never waits past its deadline", async () => {
     const stuck = {
       onStart: () => undefined,
