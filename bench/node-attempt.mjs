@@ -7,18 +7,11 @@
 //
 // Needs `npm run build` first (imports the node wrapper from ../dist/esm).
 import { parseArgs } from "node:util";
-import { context, diag, ProxyTracerProvider } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { ExportResultCode } from "@opentelemetry/core";
-import {
-  AggregationTemporality,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { diag, ProxyTracerProvider } from "@opentelemetry/api";
 import { createGraphInstruments } from "../dist/esm/instrumentation/metrics.js";
 import { wrapGetNode } from "../dist/esm/instrumentation/node-attempt.js";
 import { SeriesCache } from "../dist/esm/instrumentation/series.js";
+import { setupTelemetry } from "./variants.mjs";
 
 const { values: flags } = parseArgs({
   options: { rounds: { type: "string", default: "15" }, attempts: { type: "string", default: "20000" } },
@@ -26,28 +19,9 @@ const { values: flags } = parseArgs({
 const ROUNDS = Number(flags.rounds);
 const ATTEMPTS = Number(flags.attempts);
 
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const dropSpans = {
-  export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
-  shutdown: () => Promise.resolve(),
-  forceFlush: () => Promise.resolve(),
-};
-const tracerProvider = new BasicTracerProvider({
-  spanProcessors: [new BatchSpanProcessor(dropSpans, { maxQueueSize: 2048 })],
-});
-const meterProvider = new MeterProvider({
-  readers: [
-    new PeriodicExportingMetricReader({
-      exporter: {
-        export: (_batch, done) => done({ code: ExportResultCode.SUCCESS }),
-        selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
-        forceFlush: () => Promise.resolve(),
-        shutdown: () => Promise.resolve(),
-      },
-      exportIntervalMillis: 5000,
-    }),
-  ],
-});
+// The same SDK setup as the graph benchmark: batch processor and periodic reader, both
+// with exporters that drop.
+const { tracerProvider, meterProvider, shutdown } = await setupTelemetry();
 
 /** The view of the instrumentation that the node wrapper reads (see InstrumentationHost). */
 function host(tracer, instruments) {
@@ -92,8 +66,7 @@ for (let r = -2; r < ROUNDS; r++) {
     if (r >= 0) samples.get(variant.name).push((cpu.user + cpu.system) / ATTEMPTS);
   }
 }
-await tracerProvider.shutdown();
-await meterProvider.shutdown();
+await shutdown();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const base = median(samples.get("no wrapper"));

@@ -7,11 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool, runTool } from "../stack/support.js";
+import { eventually, freePort } from "../helpers/waiting.js";
 import {
   type AlertmanagerAlert,
   alertmanagerAlerts,
-  eventually,
-  freePort,
   type RunningProcess,
   startProcess,
   testAlertmanagerConfig,

@@ -42,13 +42,11 @@ import {
 } from "../../src/index.js";
 import { loadDashboards, panelQueries, substitute, variableQueries } from "../dashboards/queries.js";
 import { repoPath, requireTool } from "../stack/support.js";
+import { eventually, freePort, sleep } from "../helpers/waiting.js";
 import {
-  eventually,
-  freePort,
   overrideRules,
   promQuery,
   type RunningProcess,
-  sleep,
   startProcess,
   startWebhookReceiver,
   testAlertmanagerConfig,

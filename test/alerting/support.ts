@@ -1,29 +1,15 @@
 /**
- * Helpers for the alerting tests: free ports, the real Prometheus/Alertmanager processes,
+ * Helpers for the alerting tests: the real Prometheus/Alertmanager processes,
  * a webhook receiver, and test copies of the committed configs (short intervals, test
  * URLs) for Debian's 0.25 / 2.42 binaries.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { basename } from "node:path";
 import { parse, stringify } from "yaml";
+import { sleep } from "../helpers/waiting.js";
 import { isDict, list, repoPath } from "../stack/support.js";
-
-/** A port the OS reports free (bind port 0, read it, release it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningProcess {
   readonly logs: () => string;
@@ -73,32 +59,6 @@ export async function startProcess(
   throw new Error(`${basename(binary)} not ready at ${readyUrl}:\n${output}`);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 500,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
-}
-
-/** An Alertmanager webhook payload (the fields the tests read). */
 export interface WebhookPayload {
   receiver: string;
   status: string;

@@ -268,27 +268,18 @@ export class OtelHarness {
   // ---------------------------------------------------------------------- metrics
 
   /** Collects now and returns the metric with that name (undefined if not recorded). */
-  async metric(name: string): Promise<MetricData | undefined> {
-    const { resourceMetrics, errors } = await this.reader.collect();
-    if (errors.length > 0) throw new AggregateError(errors, "metric collection failed");
-    for (const scope of resourceMetrics.scopeMetrics) {
-      for (const metric of scope.metrics) if (metric.descriptor.name === name) return metric;
-    }
-    return undefined;
+  metric(name: string): Promise<MetricData | undefined> {
+    return collectMetric(this.reader, name);
   }
 
   /** Data points of a metric whose attributes include `attributes` (all points if omitted). */
-  async metricPoints(name: string, attributes: Attributes = {}): Promise<DataPoint<unknown>[]> {
-    const metric = await this.metric(name);
-    if (metric === undefined) return [];
-    const points = metric.dataPoints as DataPoint<unknown>[];
-    return points.filter((p) => attributesMatch(p.attributes, attributes));
+  metricPoints(name: string, attributes: Attributes = {}): Promise<DataPoint<unknown>[]> {
+    return collectPoints(this.reader, name, attributes);
   }
 
   /** Sum over matching points of a counter / up-down counter (0 when none). */
-  async counterValue(name: string, attributes: Attributes = {}): Promise<number> {
-    const points = await this.metricPoints(name, attributes);
-    return points.reduce((total, p) => total + (typeof p.value === "number" ? p.value : 0), 0);
+  counterValue(name: string, attributes: Attributes = {}): Promise<number> {
+    return collectCounterValue(this.reader, name, attributes);
   }
 
   /** Matching histogram points with their `Histogram` value typed. */
@@ -305,6 +296,38 @@ export class OtelHarness {
     const points = await this.histogramPoints(name, attributes);
     return points.reduce((total, p) => total + p.value.count, 0);
   }
+}
+
+/** Collects `reader` now and returns the metric with that name (undefined if not recorded). */
+export async function collectMetric(reader: MetricReader, name: string): Promise<MetricData | undefined> {
+  const { resourceMetrics, errors } = await reader.collect();
+  if (errors.length > 0) throw new AggregateError(errors, "metric collection failed");
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const metric of scope.metrics) if (metric.descriptor.name === name) return metric;
+  }
+  return undefined;
+}
+
+/** Points of a metric, collected now, whose attributes include `attributes`. */
+export async function collectPoints(
+  reader: MetricReader,
+  name: string,
+  attributes: Attributes = {},
+): Promise<DataPoint<unknown>[]> {
+  const metric = await collectMetric(reader, name);
+  if (metric === undefined) return [];
+  const points = metric.dataPoints as DataPoint<unknown>[];
+  return points.filter((p) => attributesMatch(p.attributes, attributes));
+}
+
+/** Sum over matching points of a counter / up-down counter, collected now (0 when none). */
+export async function collectCounterValue(
+  reader: MetricReader,
+  name: string,
+  attributes: Attributes = {},
+): Promise<number> {
+  const points = await collectPoints(reader, name, attributes);
+  return points.reduce((total, p) => total + (typeof p.value === "number" ? p.value : 0), 0);
 }
 
 function isHistogram(value: unknown): value is Histogram {

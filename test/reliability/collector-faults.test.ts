@@ -9,6 +9,7 @@
  * are read from the batch processor's own SDK metrics, which the setup wires up.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { eventually, sleep } from "../helpers/waiting.js";
 import { FINAL_ANSWER, runAgent } from "./helpers/agent.js";
 import {
   type FaultKind,
@@ -38,20 +39,6 @@ const QUEUE: Omit<PipelineOptions, "tracesUrl"> = {
 const REPORTED = /^warn langgraph-otel: (.+?) failed: /;
 const DROPPED = /Dropped (\d+) spans because maxQueueSize reached/;
 
-function sleep(ms: number): Promise<"timeout"> {
-  return new Promise((resolve) => setTimeout(() => resolve("timeout"), ms));
-}
-
-/** Waits until `check()` holds, polling; gives up (returns false) after `limitMs`. */
-async function eventually(check: () => boolean, limitMs: number): Promise<boolean> {
-  const end = Date.now() + limitMs;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await sleep(20);
-  }
-  return true;
-}
-
 let collector: FaultyCollector | undefined;
 let pipeline: Pipeline | undefined;
 
@@ -71,10 +58,12 @@ async function exercise(kind: FaultKind, active: Pipeline, faulty: FaultyCollect
   // The export failure is reported.
   const exportFailed = () =>
     active.diagLines.some((l) => REPORTED.exec(l)?.[1] === "trace export");
-  expect(await eventually(exportFailed, 15_000)).toBe(true);
+  expect(await eventually("a failed export", () => exportFailed() || undefined, 15_000, 20)).toBe(true);
   if (kind === "status429") {
     // Retry-After was honoured: the same batch arrived again.
-    expect(await eventually(() => faulty.retries > 0, 10_000)).toBe(true);
+    expect(await eventually("a retried batch", () => faulty.retries > 0 || undefined, 10_000, 20)).toBe(
+      true,
+    );
   }
   if (kind === "status500") expect(faulty.retries).toBe(0);
   if (kind !== "refuse") expect(faulty.requests).toBeGreaterThan(0);
@@ -88,7 +77,7 @@ async function exercise(kind: FaultKind, active: Pipeline, faulty: FaultyCollect
 async function expectTimelyShutdown(active: Pipeline) {
   const outcome = await Promise.race([
     active.shutdown().then(() => "returned" as const),
-    sleep(SHUTDOWN_DEADLINE_MS + HANG_MARGIN_MS),
+    sleep(SHUTDOWN_DEADLINE_MS + HANG_MARGIN_MS).then(() => "hung" as const),
   ]);
   expect(outcome).toBe("returned");
   pipeline = undefined;

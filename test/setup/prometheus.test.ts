@@ -13,12 +13,12 @@ import {
   METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY,
   prometheusName,
 } from "../../src/semconv.js";
+import { promQuery } from "../alerting/support.js";
+import { eventually, freePort } from "../helpers/waiting.js";
 import {
   AGENT_MJS,
   type BuiltRegister,
   buildRegister,
-  eventually,
-  freePort,
   startChild,
 } from "./support.js";
 
@@ -82,17 +82,15 @@ it("Prometheus scraping the app's /metrics answers gen_ai_workflow_duration_coun
       { stdio: "ignore" },
     );
     const query = (expr: string, pick: (metric: Record<string, string>) => boolean) =>
-      eventually(async () => {
-        const response = await fetch(
-          `http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`,
-        );
-        if (!response.ok) return undefined;
-        const body = (await response.json()) as {
-          data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
-        };
-        const sample = body.data?.result?.find((r) => pick(r.metric));
-        return sample !== undefined && Number(sample.value[1]) > 0 ? sample : undefined;
-      }, 150);
+      eventually(
+        `a sample of ${expr} in Prometheus`,
+        async () => {
+          const result = await promQuery(`http://127.0.0.1:${promPort}`, expr);
+          const sample = result.find((r) => pick(r.metric));
+          return sample !== undefined && Number(sample.value[1]) > 0 ? sample : undefined;
+        },
+        30_000,
+      );
     const metric = `${prometheusName(METRIC_GEN_AI_WORKFLOW_DURATION, "histogram")}_count`;
     expect(metric).toBe("gen_ai_workflow_duration_count");
     const value = await query(metric, (m) => m.gen_ai_workflow_name === "unmodified_agent");

@@ -13,12 +13,12 @@ import {
   SPAN_INVOKE_NODE,
   SPAN_INVOKE_WORKFLOW,
 } from "../../src/semconv.js";
+import { freePort } from "../helpers/waiting.js";
 import {
   AGENT_CJS,
   AGENT_MJS,
   type BuiltRegister,
   buildRegister,
-  freePort,
   type OtlpReceiver,
   type ReceivedSpan,
   startChild,

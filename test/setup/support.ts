@@ -1,11 +1,10 @@
 /**
- * Helpers for the zero-code tests: a real OTLP/HTTP (JSON) receiver, free ports, the
+ * Helpers for the zero-code tests: a real OTLP/HTTP (JSON) receiver, the
  * built register entry, and child processes running the unmodified example agent.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
 
 export const REPO = resolve(__dirname, "../..");
@@ -13,19 +12,6 @@ const ESM_REGISTER = join(REPO, "dist/esm/register.js");
 const CJS_REGISTER = join(REPO, "dist/cjs/register.js");
 export const AGENT_MJS = join(REPO, "examples/unmodified/agent.mjs");
 export const AGENT_CJS = join(REPO, "examples/unmodified/agent.cjs");
-
-/** A port nobody listens on right now (bind 0, read, release). */
-export async function freePort(): Promise<number> {
-  return await new Promise((done, fail) => {
-    const server = createNetServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -298,23 +284,4 @@ export function startChild(
         );
       }),
   };
-}
-
-/** Polls `check` until it returns a value (not undefined) or `attempts` run out. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  attempts = 100,
-  intervalMs = 200,
-): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((done) => setTimeout(done, intervalMs));
-  }
-  throw new Error(`condition not met${last === undefined ? "" : `: ${String(last)}`}`);
 }

@@ -6,11 +6,12 @@
  */
 import { startObservability } from "../../../src/index.js";
 import {
+  ATTR_ERROR_TYPE,
   ERROR_TYPE_QUEUE_FULL,
   METRIC_OTEL_SDK_SPAN_PROCESSED,
   METRIC_OTEL_SDK_SPAN_QUEUE_SIZE,
 } from "../../../src/semconv.js";
-import { CollectingMetricReader } from "../../helpers/otel.js";
+import { CollectingMetricReader, collectCounterValue } from "../../helpers/otel.js";
 
 
 export interface PipelineOptions {
@@ -55,20 +56,6 @@ export async function startSetupPipeline(options: PipelineOptions): Promise<Pipe
     process.stderr.write = write;
   };
   const reader = new CollectingMetricReader();
-  const metricSum = async (name: string, errorType?: string): Promise<number> => {
-    const { resourceMetrics } = await reader.collect();
-    let total = 0;
-    for (const scope of resourceMetrics.scopeMetrics) {
-      for (const metric of scope.metrics) {
-        if (metric.descriptor.name !== name) continue;
-        for (const point of metric.dataPoints) {
-          if (errorType !== undefined && point.attributes["error.type"] !== errorType) continue;
-          total += typeof point.value === "number" ? point.value : 0;
-        }
-      }
-    }
-    return total;
-  };
   let maxQueueSeen = 0;
   try {
     const handle = startObservability({
@@ -96,11 +83,13 @@ export async function startSetupPipeline(options: PipelineOptions): Promise<Pipe
         return maxQueueSeen;
       },
       async sampleQueue() {
-        const size = await metricSum(METRIC_OTEL_SDK_SPAN_QUEUE_SIZE);
+        const size = await collectCounterValue(reader, METRIC_OTEL_SDK_SPAN_QUEUE_SIZE);
         maxQueueSeen = Math.max(maxQueueSeen, size);
         return size;
       },
-      droppedSpans: () => metricSum(METRIC_OTEL_SDK_SPAN_PROCESSED, ERROR_TYPE_QUEUE_FULL),
+      droppedSpans: () => collectCounterValue(reader, METRIC_OTEL_SDK_SPAN_PROCESSED, {
+          [ATTR_ERROR_TYPE]: ERROR_TYPE_QUEUE_FULL,
+        }),
       async shutdown() {
         try {
           await handle.shutdown();
