@@ -9,7 +9,7 @@ import {
   SECTION_TRACE,
 } from "../../src/cli/summary.js";
 import { AGENT_MODEL, ROUTER_MODEL, SUPPORT_AGENT_NODES } from "../../src/examples/support-agent.js";
-import { eventually, freePort } from "../helpers/waiting.js";
+import { freePort, scrapeUntil } from "../helpers/waiting.js";
 import { type OtlpReceiver, startOtlpReceiver } from "../setup/support.js";
 
 function io() {
@@ -127,15 +127,7 @@ describe("langgraph-otel demo (in process)", () => {
       }),
       c.io,
     );
-    const scrape = await eventually(
-      "node durations on the demo's /metrics",
-      async () => {
-        const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined);
-        const text = response?.ok ? await response.text() : "";
-        return text.includes("langgraph_node_duration_count") ? text : undefined;
-      },
-      20_000,
-    );
+    const scrape = await scrapeUntil(`http://127.0.0.1:${metricsPort}/metrics`, "langgraph_node_duration_count", 20_000);
     expect(scrape).toContain('langgraph_node_name="classify"');
     c.signals.emit("SIGINT");
     expect(await running).toBe(0);

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECTION_NODES, SECTION_TRACE } from "../../src/cli/summary.js";
 import { SUPPORT_AGENT_NODES } from "../../src/examples/support-agent.js";
-import { eventually, freePort } from "../helpers/waiting.js";
+import { freePort, scrapeUntil } from "../helpers/waiting.js";
 import {
   type BuiltRegister,
   buildRegister,
@@ -84,15 +84,7 @@ describe("langgraph-otel bin", () => {
       },
       120_000,
     );
-    const scrape = await eventually(
-      "run durations on the demo's /metrics",
-      async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
-        const text = response?.ok ? await response.text() : "";
-        return text.includes("gen_ai_workflow_duration_count") ? text : undefined;
-      },
-      60_000,
-    );
+    const scrape = await scrapeUntil(`http://127.0.0.1:${port}/metrics`, "gen_ai_workflow_duration_count", 60_000);
     expect(scrape).toContain('gen_ai_workflow_name="support_agent"');
     child.child.kill("SIGINT");
     const result = await child.exited;

@@ -43,3 +43,16 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Scrapes a Prometheus text endpoint until it shows `series`; returns the whole text. */
+export function scrapeUntil(metricsUrl: string, series: string, timeoutMs: number): Promise<string> {
+  return eventually(
+    `${series} at ${metricsUrl}`,
+    async () => {
+      const response = await fetch(metricsUrl).catch(() => undefined);
+      const text = response?.ok ? await response.text() : "";
+      return text.includes(series) ? text : undefined;
+    },
+    timeoutMs,
+  );
+}
