@@ -1,4 +1,4 @@
-import { type Attributes, context, SpanKind, trace } from "@opentelemetry/api";
+import { type Attributes, type Context, context, SpanKind, trace } from "@opentelemetry/api";
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -37,62 +37,73 @@ export function wrapStreamIterator(host: InstrumentationHost, original: StreamIt
     input: unknown,
     options?: TaskConfig,
   ): AsyncGenerator<unknown, unknown, unknown> {
-    host.noteGraph(this);
-    const workflowName = workflowNameOf(this);
-    const attributes: Attributes = {
-      [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_INVOKE_WORKFLOW,
-      [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
-    };
-    const threadId = threadIdOf(options?.configurable) ?? threadIdOf(this.config?.configurable);
-    if (threadId !== undefined) attributes[ATTR_GEN_AI_CONVERSATION_ID] = threadId;
-
-    const series = host.series.workflow(workflowName);
-    const parent = context.active();
-    const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
-    const run: RunState = { workflowName, span, interrupted: false };
-    const runContext = withRunState(trace.setSpan(parent, span), run);
-    const inner = context.with(runContext, () => original.call(this, input, options));
-    return traceRun(host, run, series, runContext, inner, options?.signal);
+    return traceRun(host, original, this, input, options, context.active());
   };
 }
 
+/**
+ * LangGraph's iterator with each `next`/`return`/`throw` run in the graph span's context
+ * (LangGraph advances the run inside them), returning LangGraph's own promises untouched.
+ */
+function inContext(
+  runContext: Context,
+  inner: AsyncGenerator<unknown, unknown, unknown>,
+): AsyncIterableIterator<unknown, unknown, unknown> {
+  const steps: AsyncIterableIterator<unknown, unknown, unknown> = {
+    next: (...args: [] | [unknown]) => context.with(runContext, () => inner.next(...args)),
+    return: (value?: unknown) => context.with(runContext, () => inner.return(value)),
+    throw: (err?: unknown) => context.with(runContext, () => inner.throw(err)),
+    [Symbol.asyncIterator]: () => steps,
+  };
+  return steps;
+}
+
+/**
+ * Delegates the whole run with `yield*`: chunks pass from LangGraph to the consumer with
+ * no extra ticks of ours. When a node fails, LangGraph errors its stream one microtask
+ * later and drops chunks still unread, so a re-yielding loop would lose the very events
+ * (tool errors) that explain the failure.
+ */
 async function* traceRun(
   host: InstrumentationHost,
-  run: RunState,
-  series: Series,
-  runContext: ReturnType<typeof context.active>,
-  inner: AsyncGenerator<unknown, unknown, unknown>,
-  signal: AbortSignal | undefined,
+  original: StreamIterator,
+  graph: PregelInstance,
+  input: unknown,
+  options: TaskConfig | undefined,
+  parent: Context,
 ): AsyncGenerator<unknown, unknown, unknown> {
+  // Started on the first next(), like LangGraph's own generator: a stream that is made
+  // and dropped unread leaves no span open.
+  host.noteGraph(graph);
+  const workflowName = workflowNameOf(graph);
+  const attributes: Attributes = {
+    [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_INVOKE_WORKFLOW,
+    [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
+  };
+  const threadId = threadIdOf(options?.configurable) ?? threadIdOf(graph.config?.configurable);
+  if (threadId !== undefined) attributes[ATTR_GEN_AI_CONVERSATION_ID] = threadId;
+
+  const series = host.series.workflow(workflowName);
+  const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
+  const run: RunState = { workflowName, span, interrupted: false };
+  const runContext = withRunState(trace.setSpan(parent, span), run);
+  const inner = context.with(runContext, () => original.call(graph, input, options));
+  const signal = options?.signal;
   const startedAt = performance.now();
   host.instruments?.workflowActive.add(1, series.attributes.base);
-  // Stays `cancelled` unless the run completes or throws: the consumer returned early.
+  // Stays `cancelled` unless the run completes or throws: the consumer returned early
+  // (yield* has then already passed return() on to LangGraph's iterator).
   let outcome: Outcome = OUTCOME_CANCELLED;
   let failure: unknown;
-  let innerDone = false;
   try {
-    for (;;) {
-      let step: IteratorResult<unknown, unknown>;
-      try {
-        // LangGraph advances the run inside next(): run each step in the graph span's context.
-        step = await context.with(runContext, () => inner.next());
-      } catch (err) {
-        innerDone = true;
-        throw err;
-      }
-      if (step.done === true) {
-        innerDone = true;
-        outcome = run.interrupted ? OUTCOME_INTERRUPTED : OUTCOME_OK;
-        return step.value;
-      }
-      yield step.value;
-    }
+    const result = yield* inContext(runContext, inner);
+    outcome = run.interrupted ? OUTCOME_INTERRUPTED : OUTCOME_OK;
+    return result;
   } catch (err) {
     outcome = outcomeOfError(err, signal);
     if (outcome === OUTCOME_ERROR) failure = err;
     throw err;
   } finally {
-    if (!innerDone) await context.with(runContext, () => inner.return(undefined));
     endRun(host, run, series, outcome, failure, startedAt);
   }
 }

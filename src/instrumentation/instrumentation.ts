@@ -5,12 +5,13 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { wrapStreamIterator } from "./graph-run.js";
 import type {
   InstrumentationHost,
+  NodeRunnable,
   PregelInstance,
   PregelNodePrototype,
   PregelPrototype,
 } from "./internal-types.js";
 import { createGraphInstruments, type GraphInstruments } from "./metrics.js";
-import { wrapGetNode } from "./node-attempt.js";
+import { invokeOwnerOf, wrapGetNode, wrapTaskInvoke } from "./node-attempt.js";
 import { SeriesCache } from "./series.js";
 import {
   findPregelNodePrototype,
@@ -43,6 +44,10 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   declare private _nodePrototypes: Set<PregelNodePrototype> | undefined;
   declare private _manualTargets: Set<unknown> | undefined;
   declare private _seenNodeClasses: WeakSet<object> | undefined;
+  /** Task runnables (from getNode) → the owner of `invoke` wrapped for them. */
+  declare private _taskRunnables: WeakMap<object, object> | undefined;
+  /** Owners of `invoke` (class prototypes of task runnables) wrapped while enabled. */
+  declare private _invokeOwners: Set<object> | undefined;
 
   constructor(config: LangGraphInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -85,8 +90,10 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     super.disable();
     for (const proto of this._pregelPrototypes ?? []) this._unwrap(proto, "_streamIterator");
     for (const proto of this._nodePrototypes ?? []) this._unwrap(proto, "getNode");
+    for (const owner of this._invokeOwners ?? []) this._unwrap(owner as NodeRunnable, "invoke");
     this._pregelPrototypes?.clear();
     this._nodePrototypes?.clear();
+    this._invokeOwners?.clear();
     this._seenNodeClasses = undefined;
   }
 
@@ -127,6 +134,28 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     const host = this._telemetryHost();
     this._wrap(proto, "getNode", (original) => wrapGetNode(host, original));
     this._nodePrototypes.add(proto);
+  }
+
+  /**
+   * Remembers a task's runnable and wraps the `invoke` it inherits, once per owner (a class
+   * prototype: RunnableSequence, ChannelWrite, RunnableCallable, a compiled subgraph's
+   * class), so node attempts are traced without touching the object LangGraph returned.
+   */
+  private _traceTaskRunnable(runnable: NodeRunnable): void {
+    if (this._active !== true) return;
+    this._taskRunnables ??= new WeakMap();
+    let owner = this._taskRunnables.get(runnable);
+    if (owner === undefined) {
+      owner = invokeOwnerOf(runnable);
+      if (owner === undefined) return;
+      this._taskRunnables.set(runnable, owner);
+    }
+    this._invokeOwners ??= new Set();
+    if (this._invokeOwners.has(owner)) return;
+    const host = this._telemetryHost();
+    const owners = this._taskRunnables;
+    this._wrap(owner as NodeRunnable, "invoke", (original) => wrapTaskInvoke(host, owners, owner, original));
+    this._invokeOwners.add(owner);
   }
 
   /** Whether a node gets a span, decided once per node name. */
@@ -178,6 +207,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
       isNodeTraced: (nodeName) => self._isNodeTraced(nodeName),
       series: new SeriesCache(),
       noteGraph: (graph) => self._noteGraph(graph),
+      traceTaskRunnable: (runnable) => self._traceTaskRunnable(runnable),
     };
     return this._host;
   }

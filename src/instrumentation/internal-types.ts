@@ -68,4 +68,6 @@ export interface InstrumentationHost {
   readonly series: import("./series.js").SeriesCache;
   /** Called per run: patches the node prototype of a copy found only through its graphs. */
   noteGraph(graph: PregelInstance): void;
+  /** Called per task with the runnable `getNode()` returned: its attempts get node spans. */
+  traceTaskRunnable(runnable: NodeRunnable): void;
 }

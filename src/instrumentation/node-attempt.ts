@@ -27,33 +27,47 @@ import {
 } from "./utils.js";
 
 /**
- * Wraps `PregelNode.prototype.getNode`, called once per task: the task's runnable gets an
- * own `invoke`, called once per retry attempt, that opens an `invoke_node` span.
- * For a StateGraph node getNode builds a fresh RunnableSequence per task, which is
- * given the own `invoke` directly. A runnable the node shares between tasks (its bound
- * runnable or a writer) is left untouched: the task gets an object that inherits
- * everything from it instead (slower: V8 turns the shared object into a prototype).
+ * Wraps `PregelNode.prototype.getNode`, called once per task. What it returns stays exactly
+ * what LangGraph made (code that inspects `getNode()` or `task.proc` must see no difference):
+ * the runnable is only remembered, and the `invoke` it inherits is wrapped on its class,
+ * where the wrapper opens an `invoke_node` span for remembered runnables (once per retry
+ * attempt) and passes every other call straight through.
  */
 export function wrapGetNode(host: InstrumentationHost, original: GetNode): GetNode {
-  return function tracedGetNode(this: PregelNodeFields) {
+  return function tracedGetNode(this: object) {
     const runnable = original.call(this);
-    if (runnable === undefined || runnable === null || typeof runnable.invoke !== "function") {
-      return runnable;
+    if (typeof runnable === "object" && runnable !== null && typeof runnable.invoke === "function") {
+      host.traceTaskRunnable(runnable);
     }
-    const invoke = runnable.invoke;
-    const shared = runnable === this.bound || (Array.isArray(this.writers) && this.writers.includes(runnable));
-    const traced: NodeRunnable = shared ? Object.create(runnable) : runnable;
-    traced.invoke = function tracedInvoke(input: unknown, config?: TaskConfig) {
-      return invokeNodeAttempt(host, invoke, this, input, config);
-    };
-    return traced;
+    return runnable;
   };
 }
 
-/** The PregelNode fields that tell a runnable shared between tasks from a fresh one. */
-interface PregelNodeFields {
-  bound?: unknown;
-  writers?: unknown[];
+/**
+ * The wrapper put on the object that owns a task runnable's `invoke` (its class prototype).
+ * `owners` maps each task runnable to the owner that was wrapped for it, so a subclass's
+ * `super.invoke` reaching a wrapped base class passes through instead of opening a second span.
+ */
+export function wrapTaskInvoke(
+  host: InstrumentationHost,
+  owners: WeakMap<object, object>,
+  owner: object,
+  original: NodeRunnable["invoke"],
+): NodeRunnable["invoke"] {
+  return function tracedInvoke(this: NodeRunnable, input: unknown, config?: TaskConfig) {
+    if (owners.get(this) !== owner) return original.call(this, input, config);
+    return invokeNodeAttempt(host, original, this, input, config);
+  };
+}
+
+/** The object in a runnable's chain that owns its `invoke` (usually its class prototype). */
+export function invokeOwnerOf(runnable: object): object | undefined {
+  let candidate: object | null = runnable;
+  while (candidate !== null) {
+    if (Object.hasOwn(candidate, "invoke")) return candidate;
+    candidate = Object.getPrototypeOf(candidate) as object | null;
+  }
+  return undefined;
 }
 
 function invokeNodeAttempt(

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import * as esmRunnables from "@langchain/core/runnables";
 import * as esmLangGraph from "@langchain/langgraph";
 import { END, START, StateGraph } from "@langchain/langgraph";
 import * as esmPregel from "@langchain/langgraph/pregel";
@@ -28,6 +29,7 @@ type LangGraphModule = typeof esmLangGraph;
 
 const cjsPregel = require("@langchain/langgraph/pregel") as PregelModule;
 const cjsLangGraph = require("@langchain/langgraph") as LangGraphModule;
+const cjsRunnables = require("@langchain/core/runnables") as typeof esmRunnables;
 
 /** PregelNode.prototype of a copy: the prototype in a node's chain that owns getNode. */
 function nodePrototypeOf(pregel: PregelModule): Record<string, unknown> {
@@ -37,19 +39,22 @@ function nodePrototypeOf(pregel: PregelModule): Record<string, unknown> {
   return proto as Record<string, unknown>;
 }
 
-/** The two functions the instrumentation patches in one copy. */
-function patchedFunctions(pregel: PregelModule) {
+/**
+ * The functions the instrumentation patches in one copy: two of LangGraph's, and the
+ * `invoke` of the class getNode() returns for a StateGraph node (once a task ran).
+ */
+function patchedFunctions(pregel: PregelModule, runnables: typeof esmRunnables) {
   return {
     streamIterator: (pregel.Pregel.prototype as Record<string, unknown>)._streamIterator,
     getNode: nodePrototypeOf(pregel).getNode,
+    sequenceInvoke: runnables.RunnableSequence.prototype.invoke,
   };
 }
+const esmFunctions = () => patchedFunctions(esmPregel as unknown as PregelModule, esmRunnables);
+const cjsFunctions = () => patchedFunctions(cjsPregel, cjsRunnables);
 
 // Captured before anything is enabled in this process.
-const ORIGINAL = {
-  esm: patchedFunctions(esmPregel as unknown as PregelModule),
-  cjs: patchedFunctions(cjsPregel),
-};
+const ORIGINAL = { esm: esmFunctions(), cjs: cjsFunctions() };
 
 function chain(lg: LangGraphModule, name: string) {
   return new lg.StateGraph(LogState)
@@ -81,10 +86,10 @@ describe("enable / disable", () => {
     expect(harness.spans()).toHaveLength(0);
 
     await harness.enable();
-    expect(patchedFunctions(esmPregel as unknown as PregelModule)).not.toEqual(ORIGINAL.esm);
-    expect(patchedFunctions(cjsPregel)).not.toEqual(ORIGINAL.cjs);
-    expect(patchedFunctions(cjsPregel).streamIterator).not.toBe(ORIGINAL.cjs.streamIterator);
-    expect(patchedFunctions(cjsPregel).getNode).not.toBe(ORIGINAL.cjs.getNode);
+    expect(esmFunctions()).not.toEqual(ORIGINAL.esm);
+    expect(cjsFunctions()).not.toEqual(ORIGINAL.cjs);
+    expect(cjsFunctions().streamIterator).not.toBe(ORIGINAL.cjs.streamIterator);
+    expect(cjsFunctions().getNode).not.toBe(ORIGINAL.cjs.getNode);
 
     const result = await compiledEarly.invoke({});
     expect(result.log).toEqual(["a", "b"]);
@@ -93,8 +98,11 @@ describe("enable / disable", () => {
       ["a", "b"].map(nodeSpanName),
     );
 
+    expect(esmFunctions().sequenceInvoke).not.toBe(ORIGINAL.esm.sequenceInvoke);
+
     harness.exporter.reset();
     await chain(cjsLangGraph, "cjs-copy").invoke({});
+    expect(cjsFunctions().sequenceInvoke).not.toBe(ORIGINAL.cjs.sequenceInvoke);
     expect(harness.workflowSpans("cjs-copy")).toHaveLength(1);
     expect(harness.nodeSpans()).toHaveLength(2);
     expect(nodeAttemptsInFlight()).toBe(0);
@@ -104,13 +112,13 @@ describe("enable / disable", () => {
     const h = harness!;
     h.exporter.reset();
     const before = {
-      esm: patchedFunctions(esmPregel as unknown as PregelModule),
-      cjs: patchedFunctions(cjsPregel),
+      esm: esmFunctions(),
+      cjs: cjsFunctions(),
     };
     await h.enable();
     await h.enable();
-    expect(patchedFunctions(esmPregel as unknown as PregelModule)).toEqual(before.esm);
-    expect(patchedFunctions(cjsPregel)).toEqual(before.cjs);
+    expect(esmFunctions()).toEqual(before.esm);
+    expect(cjsFunctions()).toEqual(before.cjs);
     await compiledEarly.invoke({});
     expect(h.workflowSpans()).toHaveLength(1);
     expect(h.nodeSpans()).toHaveLength(2);
@@ -119,11 +127,11 @@ describe("enable / disable", () => {
   it("restores the exact original functions on disable(), and enable() works again", async () => {
     const h = harness!;
     h.instrumentation.disable();
-    expect(patchedFunctions(esmPregel as unknown as PregelModule)).toEqual(ORIGINAL.esm);
-    expect(patchedFunctions(cjsPregel)).toEqual(ORIGINAL.cjs);
+    expect(esmFunctions()).toEqual(ORIGINAL.esm);
+    expect(cjsFunctions()).toEqual(ORIGINAL.cjs);
     // Disabling twice is harmless.
     h.instrumentation.disable();
-    expect(patchedFunctions(cjsPregel)).toEqual(ORIGINAL.cjs);
+    expect(cjsFunctions()).toEqual(ORIGINAL.cjs);
 
     h.exporter.reset();
     const result = await compiledEarly.invoke({});
@@ -150,8 +158,8 @@ describe("enable / disable", () => {
     expect(h.workflowSpans()).toHaveLength(1);
     expect(h.nodeSpans()).toHaveLength(2);
     inst.disable();
-    expect(patchedFunctions(esmPregel as unknown as PregelModule)).toEqual(ORIGINAL.esm);
-    expect(patchedFunctions(cjsPregel)).toEqual(ORIGINAL.cjs);
+    expect(esmFunctions()).toEqual(ORIGINAL.esm);
+    expect(cjsFunctions()).toEqual(ORIGINAL.cjs);
   });
 });
 
@@ -190,7 +198,7 @@ describe("manuallyInstrument", () => {
     const hidden = loadHiddenCopy();
     expect(hidden.pregel.Pregel).not.toBe(cjsPregel.Pregel);
     expect(require("@langchain/langgraph/pregel")).toBe(cjsPregel);
-    const hiddenOriginal = patchedFunctions(hidden.pregel);
+    const hiddenOriginal = patchedFunctions(hidden.pregel, cjsRunnables);
 
     await chain(hidden.langgraph, "hidden").invoke({});
     expect(harness.spans()).toHaveLength(0);
@@ -205,14 +213,14 @@ describe("manuallyInstrument", () => {
 
     // Manual targets survive a disable/enable cycle and are restored exactly on disable.
     harness.instrumentation.disable();
-    expect(patchedFunctions(hidden.pregel)).toEqual(hiddenOriginal);
+    expect(patchedFunctions(hidden.pregel, cjsRunnables)).toEqual(hiddenOriginal);
     harness.exporter.reset();
     await harness.enable();
     await chain(hidden.langgraph, "hidden").invoke({});
     expect(harness.workflowSpans("hidden")).toHaveLength(1);
     expect(harness.nodeSpans()).toHaveLength(2);
     harness.instrumentation.disable();
-    expect(patchedFunctions(hidden.pregel)).toEqual(hiddenOriginal);
+    expect(patchedFunctions(hidden.pregel, cjsRunnables)).toEqual(hiddenOriginal);
   });
 
   it("accepts the Pregel class of a copy", async () => {
@@ -269,6 +277,6 @@ describe("NodeSDK", () => {
       await sdk.shutdown();
       instrumentation.disable();
     }
-    expect(patchedFunctions(cjsPregel)).toEqual(ORIGINAL.cjs);
+    expect(cjsFunctions()).toEqual(ORIGINAL.cjs);
   });
 });
