@@ -1,13 +1,19 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+} from "@opentelemetry/instrumentation";
 
 /**
- * Loads every copy of a dual (ESM + CJS) package entry that the application can resolve,
- * so that its prototypes can be patched without loader flags. Resolution starts from the
+ * Finds the copies of a dual (ESM + CJS) package entry that the application uses, so
+ * that their prototypes can be patched without loader flags. Resolution starts from the
  * application's directory and from this package's own; the two copies of each format
- * are distinct objects and both get patched.
+ * are distinct objects and both get patched. Nothing is loaded that the application has
+ * not loaded: CommonJS copies are taken from the require cache now and from the require
+ * hook later (a pure-ESM app must not pay for 400 CommonJS modules it never uses).
  */
 export interface PackageEntry {
   /** The package name, e.g. `@langchain/langgraph`. */
@@ -26,8 +32,8 @@ function resolutionAnchors(): string[] {
   return anchors;
 }
 
-/** The CommonJS copies that resolution reaches, loaded now. */
-export function requireCopies(entry: PackageEntry, onError: (err: unknown) => void): unknown[] {
+/** The CommonJS copies that resolution reaches and the application has already loaded. */
+export function loadedRequireCopies(entry: PackageEntry, onError: (err: unknown) => void): unknown[] {
   const seen = new Set<string>();
   const copies: unknown[] = [];
   for (const anchor of resolutionAnchors()) {
@@ -36,12 +42,62 @@ export function requireCopies(entry: PackageEntry, onError: (err: unknown) => vo
       const path = req.resolve(specifierOf(entry));
       if (seen.has(path)) continue;
       seen.add(path);
-      copies.push(req(path));
+      const loaded = req.cache[path];
+      if (loaded?.loaded === true) copies.push(loaded.exports);
     } catch (err) {
       onError(err);
     }
   }
   return copies;
+}
+
+/**
+ * A module definition whose files are the entry's CommonJS and ES module files: OTel's
+ * require hook (and the import hook, where its loader is registered) hands each copy to
+ * `patch` when the application loads it. Undoing is left to the instrumentation, which
+ * unwraps every prototype it patched.
+ */
+export function entryDefinition(
+  entry: PackageEntry,
+  supportedVersions: string[],
+  patch: (moduleExports: unknown) => void,
+): InstrumentationNodeModuleDefinition {
+  const files = entryFiles(entry).map(
+    (file) =>
+      new InstrumentationNodeModuleFile(
+        file,
+        supportedVersions,
+        (moduleExports: unknown) => {
+          patch(moduleExports);
+          return moduleExports;
+        },
+        (moduleExports: unknown) => moduleExports,
+      ),
+  );
+  return new InstrumentationNodeModuleDefinition(entry.packageName, supportedVersions, undefined, undefined, files);
+}
+
+/**
+ * `package/dist/…` names of the files behind an entry, as the require hook reports them:
+ * read from the installed package's exports map, with the conventional layout as fallback.
+ */
+function entryFiles(entry: PackageEntry): string[] {
+  const base = entry.subpath === "." ? "index" : `${entry.subpath.slice(2)}/index`;
+  const files = new Set([`${entry.packageName}/dist/${base}.cjs`, `${entry.packageName}/dist/${base}.js`]);
+  for (const anchor of resolutionAnchors()) {
+    try {
+      const manifest = createRequire(anchor).resolve(`${entry.packageName}/package.json`);
+      for (const condition of ["import", "require"] as const) {
+        const target = exportTarget(manifest, entry.subpath, condition);
+        if (target === undefined) continue;
+        const file = relative(dirname(manifest), fileURLToPath(target)).split(sep).join("/");
+        files.add(`${entry.packageName}/${file}`);
+      }
+    } catch {
+      // Not installed where this anchor resolves: the conventional names stand.
+    }
+  }
+  return [...files];
 }
 
 /** The ES module copies that resolution reaches. */
@@ -53,7 +109,7 @@ export async function importCopies(
   for (const anchor of resolutionAnchors()) {
     try {
       const manifest = createRequire(anchor).resolve(`${entry.packageName}/package.json`);
-      const url = esmEntryUrl(manifest, entry.subpath);
+      const url = exportTarget(manifest, entry.subpath, "import");
       if (url !== undefined) urls.add(url);
     } catch (err) {
       onError(err);
@@ -64,15 +120,19 @@ export async function importCopies(
   return (await Promise.all(loads)).filter((copy) => copy !== undefined);
 }
 
-/** The file URL of the `import` condition of a subpath in a package.json's exports. */
-function esmEntryUrl(packageJsonPath: string, subpath: string): string | undefined {
+/** The file URL that a subpath of a package.json's exports gives under one condition. */
+function exportTarget(
+  packageJsonPath: string,
+  subpath: string,
+  condition: "import" | "require",
+): string | undefined {
   const manifest = JSON.parse(readFileSync(packageJsonPath, "utf8")) as {
     exports?: Record<string, unknown>;
   };
   let target: unknown = manifest.exports?.[subpath];
   while (typeof target === "object" && target !== null) {
     const conditions = target as Record<string, unknown>;
-    target = conditions.import ?? conditions.default;
+    target = conditions[condition] ?? conditions.default;
   }
   if (typeof target !== "string") return undefined;
   return pathToFileURL(join(dirname(packageJsonPath), target)).href;

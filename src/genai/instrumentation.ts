@@ -4,7 +4,7 @@ import type { HumanDecision } from "../semconv.js";
 import { ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_HUMAN_DECISION } from "../semconv.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { ContentPolicy } from "./content/policy.js";
-import { importCopies, type PackageEntry, requireCopies } from "../module-copies.js";
+import { entryDefinition, importCopies, loadedRequireCopies, type PackageEntry } from "../module-copies.js";
 import { GenAICallbackHandler } from "./handler.js";
 import type { GenAIHost } from "./host.js";
 import {
@@ -34,6 +34,9 @@ const CALLBACK_MANAGER_ENTRY: PackageEntry = {
 };
 
 /** The entry of @langchain/core that exports `StructuredTool` (tool run names). */
+/** The `@langchain/core` releases the require hook patches. */
+const SUPPORTED_CORE_VERSIONS = [">=1.0.0 <2"];
+
 const TOOLS_ENTRY: PackageEntry = {
   packageName: "@langchain/core",
   subpath: "./tools",
@@ -95,8 +98,12 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   }
 
   protected override init() {
-    // Patching is of already-resolvable copies of @langchain/core, not by require hooks.
-    return [];
+    // Copies the app loads after enable() are patched from the require (or import) hook;
+    // copies loaded before it, from the require cache and import() in enable().
+    return [
+      entryDefinition(CALLBACK_MANAGER_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchCopy(copy)),
+      entryDefinition(TOOLS_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchTools(copy)),
+    ];
   }
 
   protected override _updateMetricInstruments(): void {
@@ -114,8 +121,8 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._active = true;
     super.enable();
     const onError = (err: unknown) => this._diag.debug("@langchain/core not loadable", err);
-    for (const copy of requireCopies(CALLBACK_MANAGER_ENTRY, onError)) this._patchCopy(copy);
-    for (const copy of requireCopies(TOOLS_ENTRY, onError)) this._patchTools(copy);
+    for (const copy of loadedRequireCopies(CALLBACK_MANAGER_ENTRY, onError)) this._patchCopy(copy);
+    for (const copy of loadedRequireCopies(TOOLS_ENTRY, onError)) this._patchTools(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
     this._recorder = (decision, options) => this._recordDecision(decision, options);
     setDecisionRecorder(this._recorder);

@@ -1,6 +1,6 @@
 import type { DiagLogger, Tracer } from "@opentelemetry/api";
 import { InstrumentationBase, isWrapped } from "@opentelemetry/instrumentation";
-import { importCopies, requireCopies } from "../module-copies.js";
+import { entryDefinition, importCopies, loadedRequireCopies } from "../module-copies.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { wrapStreamIterator } from "./graph-run.js";
 import type {
@@ -22,6 +22,8 @@ import {
 import type { LangGraphInstrumentationConfig } from "./types.js";
 
 const START_NODE = "__start__";
+/** The `@langchain/langgraph` releases the require hook patches (the matrix proves which). */
+const SUPPORTED_VERSIONS = [">=1.0.0 <2"];
 
 /**
  * Traces LangGraph.js: a span per graph run (`invoke_workflow`) and per node attempt
@@ -59,8 +61,9 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   }
 
   protected override init() {
-    // Patching is by prototype of already-resolvable copies, not by require hooks.
-    return [];
+    // Copies the app loads after enable() are patched from the require (or import) hook;
+    // copies loaded before it, from the require cache and import() in enable().
+    return [entryDefinition(PREGEL_ENTRY, SUPPORTED_VERSIONS, (copy) => this._patchCopy(copy))];
   }
 
   protected override _updateMetricInstruments(): void {
@@ -77,7 +80,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     this._active = true;
     super.enable();
     const onError = (err: unknown) => this._diag.debug("@langchain/langgraph not loadable", err);
-    for (const copy of requireCopies(PREGEL_ENTRY, onError)) this._patchCopy(copy);
+    for (const copy of loadedRequireCopies(PREGEL_ENTRY, onError)) this._patchCopy(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
     this._ready = importCopies(PREGEL_ENTRY, onError).then((copies) => {
       if (this._active === true) for (const copy of copies) this._patchCopy(copy);

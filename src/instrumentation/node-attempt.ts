@@ -19,7 +19,6 @@ import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./i
 import { type NodeAttemptEntry, registerNodeAttempt, unregisterNodeAttempt } from "./node-registry.js";
 import { runStateOf } from "./run-context.js";
 import {
-  DEFAULT_WORKFLOW_NAME,
   endWithOutcome,
   interruptIds,
   outcomeOfError,
@@ -84,7 +83,10 @@ function invokeNodeAttempt(
   }
   const parent = context.active();
   const run = runStateOf(parent);
-  const workflowName = run?.workflowName ?? DEFAULT_WORKFLOW_NAME;
+  // A run that started before its copy was patched (an ES module copy patched while the
+  // first run was already under way) stays untraced as a whole: never a node span as a root.
+  if (run === undefined) return invoke.call(self, input, config);
+  const workflowName = run.workflowName;
   const execution = config?.executionInfo;
   const attempt = typeof execution?.nodeAttempt === "number" ? execution.nodeAttempt : 1;
   const checkpointNs = metadata?.langgraph_checkpoint_ns;
@@ -135,7 +137,7 @@ function invokeNodeAttempt(
       if (ids.length > 0) eventAttributes[ATTR_LANGGRAPH_INTERRUPT_ID] = ids;
       span.addEvent(EVENT_LANGGRAPH_INTERRUPT, eventAttributes);
       host.instruments?.interrupts.add(1, metricAttributes);
-      if (run !== undefined) run.interrupted = true;
+      run.interrupted = true;
     }
     finish(outcome, err);
   };

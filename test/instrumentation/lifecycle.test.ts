@@ -187,6 +187,60 @@ function loadHiddenCopy(): { langgraph: LangGraphModule; pregel: PregelModule } 
   }
 }
 
+describe("a run under way when patching starts", () => {
+  it("stays untraced as a whole: no node span without its run span", async () => {
+    const harness = await OtelHarness.start({ manualEnable: true });
+    try {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered: () => void = () => {};
+      const inA = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const graph = new StateGraph(LogState)
+        .addNode("a", async () => {
+          entered();
+          await gate;
+          return { log: ["a"] };
+        })
+        .addNode("b", logNode("b"))
+        .addEdge(START, "a")
+        .addEdge("a", "b")
+        .addEdge("b", END)
+        .compile({ name: "half" });
+      const running = graph.invoke({});
+      await inA;
+      await harness.enable(); // node b's task is made after this, by a patched getNode
+      release();
+      expect((await running).log).toEqual(["a", "b"]);
+      expect(harness.spans()).toHaveLength(0);
+
+      await graph.invoke({});
+      expect(harness.workflowSpans("half")).toHaveLength(1);
+      expect(harness.nodeSpans()).toHaveLength(2);
+    } finally {
+      await harness.stop();
+    }
+  });
+});
+
+describe("lazy patching", () => {
+  it("patches a CommonJS copy the app requires after enable(), through the require hook", async () => {
+    const harness = await OtelHarness.start();
+    try {
+      const late = loadHiddenCopy();
+      expect(late.pregel.Pregel).not.toBe(cjsPregel.Pregel);
+      await chain(late.langgraph, "required-late").invoke({});
+      expect(harness.workflowSpans("required-late")).toHaveLength(1);
+      expect(harness.nodeSpans()).toHaveLength(2);
+    } finally {
+      await harness.stop();
+    }
+  });
+});
+
 describe("manuallyInstrument", () => {
   let harness: OtelHarness | undefined;
   afterAll(async () => {
@@ -194,8 +248,10 @@ describe("manuallyInstrument", () => {
   });
 
   it("patches a copy that module resolution cannot reach, and disable() restores it", async () => {
-    harness = await OtelHarness.start();
+    // Loaded while nothing is enabled, then dropped from the require cache: neither the
+    // cache nor the require hook will ever show this copy to the instrumentation.
     const hidden = loadHiddenCopy();
+    harness = await OtelHarness.start();
     expect(hidden.pregel.Pregel).not.toBe(cjsPregel.Pregel);
     expect(require("@langchain/langgraph/pregel")).toBe(cjsPregel);
     const hiddenOriginal = patchedFunctions(hidden.pregel, cjsRunnables);
@@ -225,9 +281,9 @@ describe("manuallyInstrument", () => {
 
   it("accepts the Pregel class of a copy", async () => {
     const h = harness!;
+    const hidden = loadHiddenCopy();
     await h.enable();
     h.exporter.reset();
-    const hidden = loadHiddenCopy();
     h.instrumentation.manuallyInstrument(hidden.pregel.Pregel);
     await chain(hidden.langgraph, "by-class").invoke({});
     expect(h.workflowSpans("by-class")).toHaveLength(1);
