@@ -100,11 +100,17 @@ function entryFiles(entry: PackageEntry): string[] {
   return [...files];
 }
 
-/** The ES module copies that resolution reaches. */
+/**
+ * The ES module copies that resolution reaches: in an ES module app they are loaded
+ * already (import() only hands them over). A CommonJS app (its entry script is CommonJS)
+ * gets none: importing would load a second, unused copy of LangChain. Such an app that
+ * imports the ES module build itself is covered by the import hook or manuallyInstrument.
+ */
 export async function importCopies(
   entry: PackageEntry,
   onError: (err: unknown) => void,
 ): Promise<unknown[]> {
+  if (createRequire(resolutionAnchors()[0] as string).main !== undefined) return [];
   const urls = new Set<string>();
   for (const anchor of resolutionAnchors()) {
     try {
