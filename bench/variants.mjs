@@ -13,6 +13,8 @@ import {
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { GenAIInstrumentation, LangGraphInstrumentation } from "../dist/esm/index.js";
 
 const MAX_QUEUE_SIZE = 2048;
@@ -151,3 +153,24 @@ export const VARIANTS = [
     check: (counts, runs) => expectOnly(counts, [OI_SCOPE], runs, "openinference"),
   },
 ];
+
+// BENCH_COMPARE_DIST=<another checkout's dist>: that build's graph + node spans run in the
+// same rounds, so a change to the hot path is measured side by side with what it replaces.
+const compareDist = process.env.BENCH_COMPARE_DIST;
+if (compareDist !== undefined && compareDist !== "") {
+  const other = await import(pathToFileURL(join(resolve(compareDist), "esm/index.js")).href);
+  const previous = new other.LangGraphInstrumentation({ enabled: false });
+  VARIANTS.push({
+    name: `langgraph-otel (graph + node spans only, ${compareDist})`,
+    async enable(telemetry) {
+      previous.setTracerProvider(telemetry.tracerProvider);
+      previous.setMeterProvider(telemetry.meterProvider);
+      previous.enable();
+      await previous.ready;
+    },
+    async disable() {
+      previous.disable();
+    },
+    check: (counts, runs) => expectOnly(counts, ["langgraph-otel"], runs, "compared build"),
+  });
+}
