@@ -81,6 +81,7 @@ export class ModelCalls {
       checkpointNs,
       nonEmptyString(metadata?.langgraph_node),
     );
+    if (placement === undefined) return;
     const model = requestModelOf(metadata, extraParams, call.serialized);
     const provider = providerName(metadata?.ls_provider);
 

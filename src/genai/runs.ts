@@ -1,5 +1,6 @@
 import { type Context, context as otelContext, type Span, trace } from "@opentelemetry/api";
 import { findNodeAttempt } from "../instrumentation/node-registry.js";
+import { graphTracingEnabled, runStateOf } from "../instrumentation/run-context.js";
 
 /** Where a model or tool span belongs: its parent context and the node that made it. */
 export interface Placement {
@@ -89,13 +90,15 @@ export class RunTracker {
   /**
    * Parent of a new model/tool span: an enclosing model/tool span of ours in the same
    * node task (a model called by a tool), else the node attempt that owns the
-   * checkpoint namespace, else the ambient context.
+   * checkpoint namespace, else the ambient context. Undefined for a call inside a graph
+   * task whose run is not traced while graph runs are (its copy was patched mid-run):
+   * such a run stays untraced as a whole rather than gaining root model spans.
    */
   place(
     parentRunId: string | undefined,
     checkpointNs: string | undefined,
     nodeName: string | undefined,
-  ): Placement {
+  ): Placement | undefined {
     let id = parentRunId;
     for (let hop = 0; id !== undefined && hop < MAX_HOPS; hop++) {
       const record = this.runs.get(id);
@@ -111,6 +114,8 @@ export class RunTracker {
         return { context: node.context, workflowName: node.workflowName, nodeName: node.nodeName };
       }
     }
-    return { context: otelContext.active(), workflowName: undefined, nodeName };
+    const ambient = otelContext.active();
+    if (checkpointNs !== undefined && graphTracingEnabled() && runStateOf(ambient) === undefined) return undefined;
+    return { context: ambient, workflowName: undefined, nodeName };
   }
 }

@@ -106,6 +106,7 @@ export class ToolCalls {
       checkpointNs,
       nonEmptyString(call.metadata?.langgraph_node),
     );
+    if (placement === undefined) return;
     const { name, guessed } = toolNameOf(call, host.runs.toolCallName(call.toolCallId));
     const attributes: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_EXECUTE_TOOL,

@@ -12,6 +12,7 @@ import type {
 } from "./internal-types.js";
 import { createGraphInstruments, type GraphInstruments } from "./metrics.js";
 import { invokeOwnerOf, wrapGetNode, wrapTaskInvoke } from "./node-attempt.js";
+import { noteGraphTracing } from "./run-context.js";
 import { SeriesCache } from "./series.js";
 import {
   findPregelNodePrototype,
@@ -78,6 +79,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   override enable(): void {
     if (this._active === true) return;
     this._active = true;
+    noteGraphTracing(1);
     super.enable();
     const onError = (err: unknown) => this._diag.debug("@langchain/langgraph not loadable", err);
     for (const copy of loadedRequireCopies(PREGEL_ENTRY, onError)) this._patchCopy(copy);
@@ -90,6 +92,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   override disable(): void {
     if (this._active !== true) return;
     this._active = false;
+    noteGraphTracing(-1);
     super.disable();
     for (const proto of this._pregelPrototypes ?? []) this._unwrap(proto, "_streamIterator");
     for (const proto of this._nodePrototypes ?? []) this._unwrap(proto, "getNode");

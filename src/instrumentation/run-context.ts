@@ -18,3 +18,19 @@ export function withRunState(ctx: Context, state: RunState): Context {
 export function runStateOf(ctx: Context): RunState | undefined {
   return ctx.getValue(RUN_STATE_KEY) as RunState | undefined;
 }
+
+let enabledGraphInstrumentations = 0;
+
+/** Counts enabled LangGraph instrumentations (enable: +1, disable: -1). */
+export function noteGraphTracing(delta: 1 | -1): void {
+  enabledGraphInstrumentations = Math.max(0, enabledGraphInstrumentations + delta);
+}
+
+/**
+ * Whether graph runs are being traced in this process: model and tool calls made inside
+ * a graph task then belong under a traced run, or get no span (a run left untraced as a
+ * whole, see the node wrapper).
+ */
+export function graphTracingEnabled(): boolean {
+  return enabledGraphInstrumentations > 0;
+}

@@ -149,3 +149,44 @@ describe("GenAIInstrumentation lifecycle", () => {
     expect(otel.spansNamed(/^chat/)).toEqual([]);
   });
 });
+
+describe("a run under way when graph tracing starts", () => {
+  it("gets no model span either: the run stays untraced as a whole", async () => {
+    const graphTracing = otel.instrumentation;
+    graphTracing.disable();
+    let entered: () => void = () => {};
+    const inAsk = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const chat = model([{ content: "x", usage: { input: 1, output: 1 } }]);
+    const State = Annotation.Root({ n: Annotation<number> });
+    const graph = new StateGraph(State)
+      .addNode("ask", async (_state, config) => {
+        entered();
+        await gate;
+        await chat.invoke([new HumanMessage("hi")], config);
+        return { n: 1 };
+      })
+      .addEdge(START, "ask")
+      .addEdge("ask", END)
+      .compile({ name: "mid-run" });
+    try {
+      const running = graph.invoke({ n: 0 });
+      await inAsk;
+      graphTracing.enable();
+      release();
+      await running;
+      expect(otel.spans()).toEqual([]);
+
+      await graph.invoke({ n: 0 });
+      const node = otel.span(nodeSpanName("ask"));
+      expect(otel.spansNamed(/^chat/).map((s) => s.parentSpanContext?.spanId)).toEqual([node.spanContext().spanId]);
+    } finally {
+      graphTracing.enable();
+    }
+  });
+});
