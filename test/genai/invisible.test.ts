@@ -92,7 +92,7 @@ describe("GenAI handler and stream mode messages", () => {
         );
         for await (const [, mode, data] of stream) {
           if (mode !== "messages") continue;
-          const [message] = data as [AIMessage];
+          const [message] = data as unknown as [AIMessage];
           if (message?.getType?.() === "ai" && typeof message.content === "string") innerText += message.content;
         }
         return {};
