@@ -260,7 +260,8 @@ export const ENV_RULES: ReadonlyArray<readonly [string, Check]> = [
       const value = Number(raw.trim());
       return Number.isFinite(value) && value >= 0 && value <= 1
         ? undefined
-        : { problem: "expected a ratio from 0 to 1 (with a decimal point)", fallback: "1" };
+        : // Given, not hidden: the SDK says "blank" when a ratio sampler finds none.
+          { problem: "expected a ratio from 0 to 1 (with a decimal point)", fallback: "1", replacement: "1" };
     },
   ],
   ["OTEL_PROPAGATORS", listOf(PROPAGATORS, "tracecontext,baggage")],
