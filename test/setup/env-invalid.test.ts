@@ -6,10 +6,10 @@
  * appears nowhere in the output. Where the default is observable at the receiver, the
  * test checks it was used.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { SPAN_INVOKE_NODE } from "../../src/semconv.js";
 import { freePort } from "../helpers/waiting.js";
-import { AGENT_MJS, type BuiltRegister, buildRegister, startChild } from "./support.js";
+import { AGENT_MJS, startChild, useBuiltRegister } from "./support.js";
 import { type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.js";
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -125,13 +125,8 @@ const CASES: Case[] = [
   { variable: "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", value: "always" },
 ];
 
-let built: BuiltRegister;
+const built = useBuiltRegister();
 let receiver: OtlpReceiver | undefined;
-
-beforeAll(async () => {
-  built = await buildRegister();
-}, 300_000);
-afterAll(() => built?.remove());
 afterEach(async () => {
   await receiver?.close();
   receiver = undefined;
@@ -147,7 +142,7 @@ async function runAgent(env: Record<string, string>) {
   const r = await startOtlpReceiver();
   receiver = r;
   const result = await startChild(
-    ["--import", built.esm, AGENT_MJS],
+    ["--import", built().esm, AGENT_MJS],
     {
       OTEL_EXPORTER_OTLP_ENDPOINT: r.url,
       OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),

@@ -158,7 +158,9 @@ describe("bad environment values: one problem per variable, no value shown, the 
   ])("%j", (env, variable) => {
     const config = resolveConfig({}, env);
     expect(config.problems.map((p) => p.variable)).toEqual([variable]);
-    expect(config.sdkEnv[variable]).toBeUndefined();
+    // Hidden from the SDK, or replaced by the default where the SDK wants a value.
+    expect(config.sdkEnv[variable]).toBe(config.problems[0]?.replacement);
+    expect(config.sdkEnv[variable]).not.toBe(env[variable as keyof typeof env]);
     const message = describeProblem(config.problems[0] as EnvProblem);
     expect(message).toContain(variable);
     expect(message).not.toContain(SECRET);

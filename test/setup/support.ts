@@ -5,6 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 export const REPO = resolve(__dirname, "../..");
 const ESM_REGISTER = join(REPO, "dist/esm/register.js");
@@ -93,6 +94,19 @@ function buildRegisterLocked(): BuiltRegister {
     rmSync(dir, { recursive: true, force: true });
   }
   throw new Error("could not build a complete dist/{esm,cjs} (npm run build)");
+}
+
+/** The built register entry for a test file: built before its tests, removed after. */
+export function useBuiltRegister(): () => BuiltRegister {
+  let built: BuiltRegister | undefined;
+  beforeAll(async () => {
+    built = await buildRegister();
+  }, 300_000);
+  afterAll(() => built?.remove());
+  return () => {
+    if (built === undefined) throw new Error("the register entry is not built yet");
+    return built;
+  };
 }
 
 // --- OTLP receiver (http/protobuf, http/json, grpc): see otlp-receiver.ts -------------
