@@ -36,8 +36,9 @@ const METRIC_EXPORTERS: Record<OtlpProtocol, new () => metrics.PushMetricExporte
 };
 
 /**
- * Span processors for OTEL_TRACES_EXPORTER: OTLP (http/protobuf, http/json or grpc) behind a bounded batch queue, or
- * the console exporter (for a look at spans without a collector). Given a meter provider,
+ * Span processors for OTEL_TRACES_EXPORTER: OTLP (http/protobuf, http/json or grpc)
+ * behind a bounded batch queue, or the console exporter (for a look at spans without a
+ * collector). Given a meter provider,
  * the batch queue reports itself through the SDK's own metrics: its size and capacity,
  * and spans processed, with `error.type="queue_full"` for spans dropped.
  */

@@ -125,6 +125,9 @@ export interface ObservabilityOptions {
   logRecordProcessors?: LogRecordProcessor[];
   /** Extra metric readers, added after the configured exporters. */
   metricReaders?: metrics.IMetricReader[];
-  /** The environment to read. Default process.env. */
+  /**
+   * The environment to read. Default process.env. Given, it also replaces the OTEL_* and
+   * LANGGRAPH_OTEL_* variables of process.env for the SDK's own parsing while start runs.
+   */
   env?: Env;
 }
