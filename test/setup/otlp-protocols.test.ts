@@ -146,6 +146,7 @@ it("options: otlpProtocol, otlpEndpoint, otlpCompression and otlpHeaders (merged
     logsExporter: "none",
     genai: false,
   });
+  await handle.ready;
   await graph().invoke({ n: 1 });
   await handle.shutdown({ timeoutMillis: 20_000 });
   const traces = r.requests.filter((q) => q.signal === "traces");
