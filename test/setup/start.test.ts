@@ -167,6 +167,25 @@ describe("bad environment values: one problem per variable, no value shown, the 
     for (const value of Object.values(env)) expect(message).not.toContain(value);
   });
 
+  it.each([
+    { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317" },
+    { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector:4317" },
+    { OTEL_EXPORTER_OTLP_ENDPOINT: "https://otlp.example/base/path/" },
+    { OTEL_EXPORTER_OTLP_HEADERS: " authorization = Bearer%20a=b , x-k=v " },
+    { OTEL_RESOURCE_ATTRIBUTES: "a=1,,b=x%3Dy%2Cz, c = d " },
+    { OTEL_TRACES_EXPORTER: " OTLP , console" },
+    { OTEL_TRACES_SAMPLER_ARG: "0.5", OTEL_LOG_LEVEL: "DEBUG", OTEL_SDK_DISABLED: "FALSE" },
+    { OTEL_EXPORTER_OTLP_TIMEOUT: "2500", OTEL_EXPORTER_OTLP_COMPRESSION: "gzip", OTEL_BSP_SCHEDULE_DELAY: "0" },
+    { OTEL_SERVICE_NAME: "any, text = fine", OTEL_EXPORTER_OTLP_ENDPOINT: "   " },
+  ])("valid, no problem: %j", (env) => {
+    expect(resolveConfig({}, env).problems).toEqual([]);
+  });
+
+  it("a grpc-only host:port is not an HTTP endpoint", () => {
+    const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317" });
+    expect(config.problems.map((p) => p.variable)).toEqual(["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+  });
+
   it("a header list keeps its good entries", () => {
     const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20x,broken" });
     expect(config.problems.map((p) => p.variable)).toEqual(["OTEL_EXPORTER_OTLP_HEADERS"]);
