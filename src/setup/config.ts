@@ -208,13 +208,18 @@ export function resolveConfig(options: ObservabilityOptions, env: Env): Resolved
   const overrides = optionOverrides(options, checked);
   const merged = { ...checked, ...overrides.values };
   checkOptions(merged, overrides.optionOf);
+  // A variable an option replaces is not used: nothing to warn about. (Header options
+  // are merged over the variables, whose good entries stay in use.)
+  const used = problems.filter(
+    (p) => !(p.variable in overrides.values) || overrides.optionOf[p.variable] === "otlpHeaders",
+  );
 
   return withEnv(merged, () => {
     const portSetting = overrides.optionOf.OTEL_EXPORTER_PROMETHEUS_PORT ?? "OTEL_EXPORTER_PROMETHEUS_PORT";
     const { OTEL_SDK_DISABLED: _disabled, OTEL_LOG_LEVEL: _level, ...sdkEnv } = merged;
     return {
       sdkEnv,
-      problems,
+      problems: used,
       resourceAttributes: resourceAttributes(options),
       tracesExporters: exporterList<TraceExporterName>("OTEL_TRACES_EXPORTER", "otlp"),
       metricsExporters: exporterList<MetricExporterName>("OTEL_METRICS_EXPORTER", "prometheus"),

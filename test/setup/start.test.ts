@@ -186,6 +186,11 @@ describe("bad environment values: one problem per variable, no value shown, the 
     expect(config.problems.map((p) => p.variable)).toEqual(["OTEL_EXPORTER_OTLP_ENDPOINT"]);
   });
 
+  it("no warning for a variable an option replaces", () => {
+    const env = { OTEL_TRACES_EXPORTER: "zipkin", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "ftp://x" };
+    expect(resolveConfig({ tracesExporter: "otlp", otlpEndpoint: "http://c:4318" }, env).problems).toEqual([]);
+  });
+
   it("a header list keeps its good entries", () => {
     const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20x,broken" });
     expect(config.problems.map((p) => p.variable)).toEqual(["OTEL_EXPORTER_OTLP_HEADERS"]);
