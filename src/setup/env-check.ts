@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import type { Env } from "./env-parse.js";
 
 /**
@@ -265,6 +266,13 @@ export const ENV_RULES: ReadonlyArray<readonly [string, Check]> = [
     },
   ],
   ["OTEL_PROPAGATORS", listOf(PROPAGATORS, "tracecontext,baggage")],
+  [
+    "OTEL_EXPORTER_PROMETHEUS_HOST",
+    (raw) =>
+      isIP(raw.trim()) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(raw.trim())
+        ? undefined
+        : { problem: "expected a host name or an IP address", fallback: "127.0.0.1" },
+  ],
   ["OTEL_EXPORTER_PROMETHEUS_PORT", integer(0, 65_535, "9464")],
   ["OTEL_METRIC_EXPORT_INTERVAL", integer(1, MAX_MS, "60000")],
   ["OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", count("no limit")],

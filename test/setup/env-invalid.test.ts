@@ -110,6 +110,7 @@ const CASES: Case[] = [
     check: spansArrived,
   },
   { variable: "OTEL_PROPAGATORS", value: "w3c" },
+  { variable: "OTEL_EXPORTER_PROMETHEUS_HOST", value: "http://0.0.0.0/" },
   { variable: "OTEL_EXPORTER_PROMETHEUS_PORT", value: "70000" },
   { variable: "OTEL_METRIC_EXPORT_INTERVAL", value: "1m", with: { OTEL_METRICS_EXPORTER: "otlp" } },
   ...[

@@ -177,6 +177,9 @@ describe("bad environment values: one problem per variable, no value shown, the 
     { OTEL_TRACES_SAMPLER_ARG: "0.5", OTEL_LOG_LEVEL: "DEBUG", OTEL_SDK_DISABLED: "FALSE" },
     { OTEL_EXPORTER_OTLP_TIMEOUT: "2500", OTEL_EXPORTER_OTLP_COMPRESSION: "gzip", OTEL_BSP_SCHEDULE_DELAY: "0" },
     { OTEL_SERVICE_NAME: "any, text = fine", OTEL_EXPORTER_OTLP_ENDPOINT: "   " },
+    { OTEL_EXPORTER_PROMETHEUS_HOST: "0.0.0.0" },
+    { OTEL_EXPORTER_PROMETHEUS_HOST: "::" },
+    { OTEL_EXPORTER_PROMETHEUS_HOST: "metrics.internal" },
   ])("valid, no problem: %j", (env) => {
     expect(resolveConfig({}, env).problems).toEqual([]);
   });
