@@ -3,7 +3,7 @@
  * `node -r langgraph-otel/register app.cjs`. Starts OpenTelemetry from the OTEL_*
  * environment before the app loads and flushes when the process ends.
  *
- * Bad configuration throws here, before the app runs, with a message naming the variable.
+ * A bad OTEL_* value never stops the app: one warning names the variable, the default is used.
  */
 // Static imports, so the copies the app is about to use (ESM under --import, CJS under
 // -r) are loaded before this module runs and are patched before the app's first line:

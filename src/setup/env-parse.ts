@@ -1,5 +1,3 @@
-import { ObservabilityConfigError } from "./errors.js";
-
 /** The environment startObservability reads (process.env unless a test passes its own). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -9,96 +7,41 @@ export interface Sourced<T> {
   setting: string;
 }
 
-/** The trimmed value of a variable, or undefined when unset or blank (OTel spec: empty = unset). */
-export function envString(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined) return undefined;
-  const trimmed = raw.trim();
-  return trimmed === "" ? undefined : trimmed;
+/** The variables that are configuration: the SDK's and ours. */
+export function isConfigVariable(name: string): boolean {
+  return name.startsWith("OTEL_") || name.startsWith("LANGGRAPH_OTEL_");
 }
 
-export function parseBoolean(setting: string, raw: string): boolean {
-  const value = raw.trim().toLowerCase();
-  if (value === "true") return true;
-  if (value === "false") return false;
-  throw new ObservabilityConfigError(setting, `expected true or false, got "${raw}"`);
-}
-
-export function parseInteger(setting: string, raw: string, min: number, max: number): number {
-  const value = Number(raw.trim());
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ObservabilityConfigError(
-      setting,
-      `expected an integer from ${min} to ${max}, got "${raw}"`,
-    );
+/** The configuration variables of `env`, nothing else. */
+export function configVariables(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (isConfigVariable(name) && value !== undefined) out[name] = value;
   }
-  return value;
-}
-
-export function parsePort(setting: string, raw: string): number {
-  return parseInteger(setting, raw, 0, 65535);
-}
-
-/** A comma-separated list, lower-cased, without blanks and duplicates. */
-export function parseList(raw: string): string[] {
-  const items = raw
-    .split(",")
-    .map((item) => item.trim().toLowerCase())
-    .filter((item) => item !== "");
-  return [...new Set(items)];
-}
-
-/** An absolute http(s) URL; anything else is a configuration error naming `setting`. */
-export function parseHttpUrl(setting: string, raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new ObservabilityConfigError(setting, `"${raw}" is not a valid URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ObservabilityConfigError(
-      setting,
-      `"${raw}" must be an http:// or https:// URL (langgraph-otel exports OTLP over HTTP)`,
-    );
-  }
-  return url;
+  return out;
 }
 
 /**
- * The W3C-baggage-like `key1=value1,key2=value2` list used by OTEL_RESOURCE_ATTRIBUTES and
- * OTEL_EXPORTER_OTLP_HEADERS; values are percent-decoded.
+ * Runs `fn` (synchronously) with the configuration variables of process.env replaced by
+ * `env`'s, so that the OTel SDK's own parsing, which reads process.env while exporters,
+ * processors and providers are constructed, sees exactly the checked configuration.
+ * Everything is put back afterwards, also when `fn` throws.
  */
-export function parseKeyValueList(setting: string, raw: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const part of raw.split(",")) {
-    if (part.trim() === "") continue;
-    const eq = part.indexOf("=");
-    const key = eq < 0 ? "" : part.slice(0, eq).trim();
-    if (key === "") {
-      throw new ObservabilityConfigError(setting, `"${part.trim()}" is not a key=value pair`);
-    }
-    const value = part.slice(eq + 1).trim();
-    try {
-      result[decodeURIComponent(key)] = decodeURIComponent(value);
-    } catch {
-      throw new ObservabilityConfigError(setting, `"${part.trim()}" has invalid percent-encoding`);
-    }
+export function withEnv<T>(env: Env, fn: () => T): T {
+  const saved: Array<[string, string]> = [];
+  for (const name of Object.keys(process.env)) {
+    if (!isConfigVariable(name)) continue;
+    const value = process.env[name];
+    if (value !== undefined) saved.push([name, value]);
+    delete process.env[name];
   }
-  return result;
-}
-
-/** Option first, then the variable, then the default; the source is kept for errors. */
-export function pick<T>(
-  option: T | undefined,
-  optionName: string,
-  env: Env,
-  variable: string,
-  parse: (setting: string, raw: string) => T,
-  fallback: T,
-): Sourced<T> {
-  if (option !== undefined) return { value: option, setting: optionName };
-  const raw = envString(env, variable);
-  if (raw !== undefined) return { value: parse(variable, raw), setting: variable };
-  return { value: fallback, setting: variable };
+  Object.assign(process.env, configVariables(env));
+  try {
+    return fn();
+  } finally {
+    for (const name of Object.keys(process.env)) {
+      if (isConfigVariable(name)) delete process.env[name];
+    }
+    for (const [name, value] of saved) process.env[name] = value;
+  }
 }

@@ -1,14 +1,44 @@
 import type { MeterProvider } from "@opentelemetry/api";
-import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPLogExporter as GrpcLogExporter } from "@opentelemetry/exporter-logs-otlp-grpc";
+import { OTLPLogExporter as JsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
+import { OTLPLogExporter as ProtoLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
+import { OTLPMetricExporter as GrpcMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
+import { OTLPMetricExporter as JsonMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { OTLPMetricExporter as ProtoMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
+import { OTLPTraceExporter as GrpcTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
+import { OTLPTraceExporter as JsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as ProtoTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { logs, metrics, tracing } from "@opentelemetry/sdk-node";
-import type { OtlpTarget, ResolvedConfig } from "./config.js";
+import type { ResolvedConfig } from "./config.js";
+import type { OtlpProtocol } from "./env-check.js";
 import { type FailureReporter, guardExporter } from "./failure-reporter.js";
 
 /**
- * Span processors for OTEL_TRACES_EXPORTER: OTLP/HTTP behind a bounded batch queue, or
- * the console exporter (for a look at spans without a collector). Given a meter provider,
+ * The OTLP exporter class of each protocol, as NodeSDK picks them. Each is constructed
+ * without arguments while start runs under the checked environment (config.sdkEnv), so
+ * the exporter itself reads endpoint, headers, timeout, compression and TLS files from
+ * OTEL_EXPORTER_OTLP_* (the options were written into that environment).
+ */
+const TRACE_EXPORTERS: Record<OtlpProtocol, new () => tracing.SpanExporter> = {
+  "http/protobuf": ProtoTraceExporter,
+  "http/json": JsonTraceExporter,
+  grpc: GrpcTraceExporter,
+};
+const LOG_EXPORTERS: Record<OtlpProtocol, new () => logs.LogRecordExporter> = {
+  "http/protobuf": ProtoLogExporter,
+  "http/json": JsonLogExporter,
+  grpc: GrpcLogExporter,
+};
+const METRIC_EXPORTERS: Record<OtlpProtocol, new () => metrics.PushMetricExporter> = {
+  "http/protobuf": ProtoMetricExporter,
+  "http/json": JsonMetricExporter,
+  grpc: GrpcMetricExporter,
+};
+
+/**
+ * Span processors for OTEL_TRACES_EXPORTER: OTLP (http/protobuf, http/json or grpc)
+ * behind a bounded batch queue, or the console exporter (for a look at spans without a
+ * collector). Given a meter provider,
  * the batch queue reports itself through the SDK's own metrics: its size and capacity,
  * and spans processed, with `error.type="queue_full"` for spans dropped.
  */
@@ -20,7 +50,7 @@ export function createSpanProcessors(
   return config.tracesExporters.map((name) => {
     if (name === "console") return new tracing.SimpleSpanProcessor(new tracing.ConsoleSpanExporter());
     const exporter = guardExporter<tracing.ReadableSpan[]>(
-      new OTLPTraceExporter(otlpConfig(config.traces)),
+      new TRACE_EXPORTERS[config.protocols.TRACES](),
       "trace export",
       reporter,
     );
@@ -43,7 +73,7 @@ export function createLogRecordProcessors(
       return new logs.SimpleLogRecordProcessor({ exporter: new logs.ConsoleLogRecordExporter() });
     }
     const exporter = guardExporter<logs.ReadableLogRecord[]>(
-      new OTLPLogExporter(otlpConfig(config.logs)),
+      new LOG_EXPORTERS[config.protocols.LOGS](),
       "log export",
       reporter,
     );
@@ -62,7 +92,7 @@ export function createPushMetricReaders(
     const exporter =
       name === "console"
         ? new metrics.ConsoleMetricExporter()
-        : guardMetricExporter(new OTLPMetricExporter(otlpConfig(config.metrics)), reporter);
+        : guardMetricExporter(new METRIC_EXPORTERS[config.protocols.METRICS](), reporter);
     readers.push(
       new metrics.PeriodicExportingMetricReader({
         exporter,
@@ -84,8 +114,4 @@ function guardMetricExporter(
     selectAggregationTemporality: inner.selectAggregationTemporality?.bind(inner),
     selectAggregation: inner.selectAggregation?.bind(inner),
   };
-}
-
-function otlpConfig(target: OtlpTarget) {
-  return { url: target.url, headers: target.headers, timeoutMillis: target.timeoutMillis };
 }

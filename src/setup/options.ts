@@ -11,6 +11,7 @@ export type DiagLevelName = "none" | "error" | "warn" | "info" | "debug" | "verb
 export type TraceExporterName = "otlp" | "console" | "none";
 export type MetricExporterName = "prometheus" | "otlp" | "console" | "none";
 export type LogExporterName = "otlp" | "console" | "none";
+export type OtlpProtocolName = "http/protobuf" | "http/json" | "grpc";
 export type SamplerName =
   | "always_on"
   | "always_off"
@@ -56,7 +57,15 @@ export interface ObservabilityOptions {
   /** Env OTEL_LOGS_EXPORTER (otlp, console, none). Default otlp. */
   logsExporter?: LogExporterName | LogExporterName[];
 
-  /** Base OTLP/HTTP URL; `/v1/traces` etc. are appended. Env OTEL_EXPORTER_OTLP_ENDPOINT. */
+  /**
+   * OTLP transport for traces, metrics and logs. Env OTEL_EXPORTER_OTLP_PROTOCOL (and
+   * per signal). Default http/protobuf.
+   */
+  otlpProtocol?: OtlpProtocolName;
+  /**
+   * Base OTLP URL; over HTTP `/v1/traces` etc. are appended, over gRPC it is used as is.
+   * Env OTEL_EXPORTER_OTLP_ENDPOINT. Default http://localhost:4318 (gRPC: localhost:4317).
+   */
   otlpEndpoint?: string;
   /** Full traces URL. Env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT. */
   otlpTracesEndpoint?: string;
@@ -64,10 +73,15 @@ export interface ObservabilityOptions {
   otlpLogsEndpoint?: string;
   /** Full metrics URL (metrics exporter otlp). Env OTEL_EXPORTER_OTLP_METRICS_ENDPOINT. */
   otlpMetricsEndpoint?: string;
-  /** Headers on every OTLP request. Env OTEL_EXPORTER_OTLP_HEADERS (+ per-signal). */
+  /**
+   * Headers (gRPC: metadata) on every OTLP request, merged over OTEL_EXPORTER_OTLP_HEADERS
+   * and the per-signal variables (the option wins per key).
+   */
   otlpHeaders?: Record<string, string>;
   /** Timeout of one OTLP request incl. retries, ms. Env OTEL_EXPORTER_OTLP_TIMEOUT. */
   otlpTimeoutMillis?: number;
+  /** Compression of OTLP requests. Env OTEL_EXPORTER_OTLP_COMPRESSION. Default none. */
+  otlpCompression?: "gzip" | "none";
 
   /** A sampler or its name. Env OTEL_TRACES_SAMPLER. Default parentbased_always_on. */
   sampler?: tracing.Sampler | SamplerName;
@@ -111,6 +125,9 @@ export interface ObservabilityOptions {
   logRecordProcessors?: LogRecordProcessor[];
   /** Extra metric readers, added after the configured exporters. */
   metricReaders?: metrics.IMetricReader[];
-  /** The environment to read. Default process.env. */
+  /**
+   * The environment to read. Default process.env. Given, it also replaces the OTEL_* and
+   * LANGGRAPH_OTEL_* variables of process.env for the SDK's own parsing while start runs.
+   */
   env?: Env;
 }

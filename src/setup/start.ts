@@ -6,6 +6,8 @@ import { LifecycleLogSpanProcessor } from "../logs/lifecycle-span-processor.js";
 import { isDisabled, type ResolvedConfig, resolveConfig } from "./config.js";
 import { settleWithin } from "./deadline.js";
 import { installDiagLogger } from "./diag-logger.js";
+import { describeProblem } from "./env-check.js";
+import { withEnv } from "./env-parse.js";
 import {
   createLogRecordProcessors,
   createPushMetricReaders,
@@ -16,7 +18,6 @@ import { createInstrumentations, instrumentationsReady } from "./instrumentation
 import type { ObservabilityOptions } from "./options.js";
 import { type MetricsEndpoint, serveMetrics } from "./prometheus-server.js";
 import { buildResource } from "./resource.js";
-import { createSampler } from "./sampler.js";
 
 export interface ShutdownResult {
   /** True when the deadline passed before every exporter finished flushing. */
@@ -61,23 +62,13 @@ function disabledHandle(): ObservabilityHandle {
   };
 }
 
-/** Runs `fn` with variables hidden that NodeSDK would read behind our back. */
-function withoutEnv<T>(names: readonly string[], fn: () => T): T {
-  const saved = names.map((name) => [name, process.env[name]] as const);
-  for (const name of names) delete process.env[name];
-  try {
-    return fn();
-  } finally {
-    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
-  }
-}
-
 /**
  * Starts OpenTelemetry for a LangGraph.js app: resource, LangGraph instrumentation,
- * OTLP/HTTP traces and logs behind bounded batch queues, and Prometheus /metrics.
+ * OTLP traces and logs behind bounded batch queues, and Prometheus /metrics.
  * Options override OTEL_* variables, which override the defaults (docs/configuration.md).
  *
- * Throws ObservabilityConfigError, naming the variable or option, for bad configuration.
+ * A bad environment value never throws: one warning names the variable (never its value)
+ * and the default applies. A bad option throws ObservabilityConfigError naming it.
  * After start, telemetry failures are logged once per kind through diag, never thrown.
  */
 export function startObservability(options: ObservabilityOptions = {}): ObservabilityHandle {
@@ -90,12 +81,17 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
     return active;
   }
 
-  // Everything that can be wrong with the configuration fails here, before any side effect.
+  // A bad option fails here, before any side effect.
   const config = resolveConfig(options, env);
-  const sampler =
-    typeof options.sampler === "object"
-      ? options.sampler
-      : createSampler(config.sampler.name, config.sampler.arg, config.sampler.setting);
+  installDiagLogger(config.logLevel);
+  for (const problem of config.problems) diag.warn(describeProblem(problem));
+  // The SDK parses OTEL_* itself while it is built: let it see the checked environment.
+  return withEnv(config.sdkEnv, () => start(options, config));
+}
+
+function start(options: ObservabilityOptions, config: ResolvedConfig): ObservabilityHandle {
+  // A sampler object; otherwise NodeSDK builds one from OTEL_TRACES_SAMPLER(_ARG).
+  const sampler = typeof options.sampler === "object" ? options.sampler : undefined;
 
   const reporter = new FailureReporter();
   const sdkInstrumentations = createInstrumentations(options);
@@ -128,23 +124,20 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
     ...(options.logRecordProcessors ?? []),
   ];
 
-  // OTEL_SDK_DISABLED and OTEL_LOG_LEVEL are already resolved (options win over them);
-  // NodeSDK would re-read them from process.env and replace our diag logger.
-  const sdk = withoutEnv(["OTEL_SDK_DISABLED", "OTEL_LOG_LEVEL"], () => {
-    return new NodeSDK({
-      resource,
-      autoDetectResources: false,
-      sampler,
-      spanProcessors,
-      logRecordProcessors,
-      // Empty, not absent: NodeSDK would otherwise build readers of its own from the env.
-      metricReaders: [],
-      instrumentations,
-    });
+  // config.sdkEnv leaves out OTEL_SDK_DISABLED and OTEL_LOG_LEVEL (resolved, options
+  // first): NodeSDK would re-read them and replace our diag logger.
+  const sdk = new NodeSDK({
+    resource,
+    autoDetectResources: false,
+    sampler,
+    spanProcessors,
+    logRecordProcessors,
+    // Empty, not absent: NodeSDK would otherwise build readers of its own from the env.
+    metricReaders: [],
+    instrumentations,
   });
   // Before sdk.start(): it hands the instrumentations the global meter provider.
   if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
-  installDiagLogger(config.logLevel);
   reporter.installGlobalHandler();
   sdk.start();
 
@@ -164,7 +157,7 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
     spanProcessors,
     logRecordProcessors,
   });
-  slot[ACTIVE] = handle;
+  (globalThis as GlobalSlot)[ACTIVE] = handle;
   return handle;
 }
 

@@ -179,23 +179,35 @@ describe("configuration at start", () => {
     expect(await portRefuses(Number(env.OTEL_EXPORTER_PROMETHEUS_PORT))).toBe(true);
     child.child.kill("SIGTERM");
     await child.exited;
-    expect(receiver.requests).toBe(0);
+    expect(receiver.requests).toHaveLength(0);
   });
 
-  it("an unknown exporter name stops the app before it runs, naming the variable", async () => {
+  // Every documented variable is covered in env-invalid.test.ts (ESM); these two, CJS too.
+  it.each([
+    ["ESM", "--import", AGENT_MJS, () => built.esm],
+    ["CJS", "-r", AGENT_CJS, () => built.cjs],
+  ] as const)("%s: an unknown exporter name is a warning naming the variable; the default (otlp) is used", async (_format, flag, agent, register) => {
     const env = await baseEnv({ OTEL_TRACES_EXPORTER: "jaeger" });
-    const result = await startChild(["--import", built.esm, AGENT_MJS], env).exited;
-    expect(result.code).not.toBe(0);
-    expect(result.stdout).not.toContain('"run"');
-    expect(result.stderr).toContain("OTEL_TRACES_EXPORTER");
-    expect(result.stderr).toContain('unknown exporter "jaeger"');
+    const result = await startChild([flag, register(), agent], env).exited;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"run":1');
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "[otel warn] langgraph-otel: ignoring OTEL_TRACES_EXPORTER: 1 unknown name(s); expected a comma-separated list of otlp, console, none (value not shown); using otlp",
+    ]);
+    expect(runTrees(receiver.spans)).toHaveLength(1);
   });
 
-  it("an unparsable endpoint names OTEL_EXPORTER_OTLP_ENDPOINT", async () => {
-    const env = await baseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost 4318" });
+  it("CJS: an unparsable endpoint is a warning naming OTEL_EXPORTER_OTLP_ENDPOINT; the app runs", async () => {
+    const env = await baseEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "localhost 4318",
+      OTEL_TRACES_EXPORTER: "none",
+      OTEL_LOGS_EXPORTER: "none",
+    });
     const result = await startChild(["-r", built.cjs, AGENT_CJS], env).exited;
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain("OTEL_EXPORTER_OTLP_ENDPOINT");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"run":1');
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("ignoring OTEL_EXPORTER_OTLP_ENDPOINT");
   });
 
   it("a metrics port in use is reported naming OTEL_EXPORTER_PROMETHEUS_PORT; the app still runs", async () => {

@@ -7,10 +7,11 @@ import { Pregel } from "@langchain/langgraph/pregel";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ObservabilityConfigError, startObservability } from "../../src/index.js";
 import { resolveConfig } from "../../src/setup/config.js";
+import { describeProblem, type EnvProblem } from "../../src/setup/env-check.js";
+import type { TraceExporterName } from "../../src/setup/options.js";
 import { settleWithin } from "../../src/setup/deadline.js";
 import { FailureReporter, guardExporter } from "../../src/setup/failure-reporter.js";
 import {
-  DEFAULT_OTLP_HTTP_PORT,
   DEFAULT_PROMETHEUS_HOST,
   DEFAULT_PROMETHEUS_PORT,
 } from "../../src/stack-defaults.js";
@@ -28,110 +29,200 @@ function errorOf(fn: () => unknown): ObservabilityConfigError {
 describe("resolveConfig: options > env > defaults", () => {
   it("defaults", () => {
     const config = resolveConfig({}, {});
-    expect(config.traces.url).toBe(`http://localhost:${DEFAULT_OTLP_HTTP_PORT}/v1/traces`);
-    expect(config.logs.url).toBe(`http://localhost:${DEFAULT_OTLP_HTTP_PORT}/v1/logs`);
+    expect(config.protocols).toEqual({
+      TRACES: "http/protobuf",
+      METRICS: "http/protobuf",
+      LOGS: "http/protobuf",
+    });
     expect(config.tracesExporters).toEqual(["otlp"]);
     expect(config.metricsExporters).toEqual(["prometheus"]);
     expect(config.logsExporters).toEqual(["otlp"]);
     expect(config.prometheus.host).toBe(DEFAULT_PROMETHEUS_HOST);
     expect(config.prometheus.port.value).toBe(DEFAULT_PROMETHEUS_PORT);
     expect(config.prometheus.endpoint).toBe("/metrics");
-    expect(config.sampler).toMatchObject({ name: "parentbased_always_on", arg: 1 });
-    expect(config.spanQueue.maxQueueSize).toBe(2048);
+    expect(config.spanQueue).toEqual({
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 5000,
+      exportTimeoutMillis: 30_000,
+    });
+    expect(config.logQueue.scheduledDelayMillis).toBe(1000);
+    expect(config.logLevel).toBe("warn");
     expect(config.lifecycleLogs).toBe(false);
     expect(config.shutdownTimeoutMillis).toBe(5000);
+    expect(config.problems).toEqual([]);
+    expect(config.sdkEnv).toEqual({});
   });
 
-  it("env over defaults: endpoints, headers, resource, exporters, sampler, port", () => {
-    const config = resolveConfig(
-      {},
-      {
-        OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/base/",
-        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://logs:9999/custom",
-        OTEL_EXPORTER_OTLP_HEADERS: "a=1,b=x%20y",
-        OTEL_EXPORTER_OTLP_TRACES_HEADERS: "b=2",
-        OTEL_SERVICE_NAME: "svc",
-        OTEL_RESOURCE_ATTRIBUTES: "service.name=ignored,deployment.environment.name=prod",
-        OTEL_TRACES_EXPORTER: "console, otlp",
-        OTEL_METRICS_EXPORTER: "none",
-        OTEL_TRACES_SAMPLER: "traceidratio",
-        OTEL_TRACES_SAMPLER_ARG: "0.25",
-        OTEL_EXPORTER_PROMETHEUS_PORT: "9999",
-        OTEL_BSP_MAX_QUEUE_SIZE: "100",
-        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "10",
-      },
-    );
-    expect(config.traces.url).toBe("http://collector:4318/base/v1/traces");
-    expect(config.logs.url).toBe("http://logs:9999/custom");
-    expect(config.traces.headers).toEqual({ a: "1", b: "2" });
-    expect(config.logs.headers).toEqual({ a: "1", b: "x y" });
-    expect(config.resourceAttributes).toMatchObject({
-      "service.name": "svc",
-      "deployment.environment.name": "prod",
-    });
+  it("env over defaults; what the SDK parses itself is handed over unchanged", () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/base/",
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "grpc",
+      OTEL_EXPORTER_OTLP_HEADERS: "a=1,b=x%20y",
+      OTEL_SERVICE_NAME: "svc",
+      OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=prod",
+      OTEL_TRACES_EXPORTER: "console, otlp",
+      OTEL_METRICS_EXPORTER: "none",
+      OTEL_TRACES_SAMPLER: "traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "0.25",
+      OTEL_EXPORTER_PROMETHEUS_PORT: "9999",
+      OTEL_BSP_MAX_QUEUE_SIZE: "100",
+      OTEL_BLRP_MAX_QUEUE_SIZE: "300",
+      OTEL_LOG_LEVEL: "error",
+      PATH_LIKE_UNRELATED: "x",
+    };
+    const config = resolveConfig({}, env);
+    expect(config.problems).toEqual([]);
+    const { OTEL_LOG_LEVEL: _level, PATH_LIKE_UNRELATED: _other, ...forwarded } = env;
+    expect(config.sdkEnv).toEqual(forwarded);
+    expect(config.protocols).toEqual({ TRACES: "http/protobuf", METRICS: "http/protobuf", LOGS: "grpc" });
     expect(config.tracesExporters).toEqual(["console", "otlp"]);
     expect(config.metricsExporters).toEqual([]);
-    expect(config.sampler).toMatchObject({ name: "traceidratio", arg: 0.25 });
     expect(config.prometheus.port).toEqual({ value: 9999, setting: "OTEL_EXPORTER_PROMETHEUS_PORT" });
-    expect(config.spanQueue).toMatchObject({ maxQueueSize: 100, maxExportBatchSize: 10 });
+    // A queue smaller than the SDK's default batch: the batch follows it.
+    expect(config.spanQueue).toMatchObject({ maxQueueSize: 100, maxExportBatchSize: 100 });
+    expect(config.logQueue).toMatchObject({ maxQueueSize: 300, maxExportBatchSize: 300 });
+    expect(config.logLevel).toBe("error");
   });
 
-  it("options over env", () => {
+  it("options over env, written into the environment the SDK reads", () => {
     const config = resolveConfig(
       {
         otlpEndpoint: "https://otlp.example:443",
+        otlpProtocol: "http/json",
+        otlpCompression: "gzip",
+        otlpTimeoutMillis: 1234,
         serviceName: "from-option",
         tracesExporter: "none",
         prometheusPort: 0,
-        otlpHeaders: { k: "v" },
+        otlpHeaders: { k: "v w", b: "opt" },
+        sampler: "always_off",
+        spanQueue: { maxQueueSize: 10 },
         lifecycleLogs: true,
         shutdownTimeoutMillis: 100,
       },
       {
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://env:4318/v1/traces",
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: "grpc",
+        OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: "99",
         OTEL_SERVICE_NAME: "from-env",
         OTEL_TRACES_EXPORTER: "otlp",
+        OTEL_TRACES_SAMPLER: "always_on",
         OTEL_EXPORTER_PROMETHEUS_PORT: "9999",
         OTEL_EXPORTER_OTLP_HEADERS: "a=1",
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: "b=env,c=3",
         LANGGRAPH_OTEL_LIFECYCLE_LOGS: "false",
         LANGGRAPH_OTEL_SHUTDOWN_TIMEOUT: "9000",
       },
     );
-    expect(config.traces.url).toBe("https://otlp.example/v1/traces");
+    expect(config.sdkEnv).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "https://otlp.example:443",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: undefined,
+      OTEL_EXPORTER_OTLP_TIMEOUT: "1234",
+      OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: undefined,
+      OTEL_EXPORTER_OTLP_COMPRESSION: "gzip",
+      OTEL_EXPORTER_OTLP_HEADERS: "a=1",
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: "b=opt,c=3,k=v%20w",
+      OTEL_EXPORTER_OTLP_LOGS_HEADERS: "k=v%20w,b=opt",
+      OTEL_TRACES_SAMPLER: "always_off",
+      OTEL_BSP_MAX_QUEUE_SIZE: "10",
+    });
+    expect(config.protocols.METRICS).toBe("http/json");
     expect(config.resourceAttributes["service.name"]).toBe("from-option");
     expect(config.tracesExporters).toEqual([]);
     expect(config.prometheus.port).toEqual({ value: 0, setting: "prometheusPort" });
-    expect(config.traces.headers).toEqual({ k: "v" });
+    expect(config.spanQueue).toMatchObject({ maxQueueSize: 10, maxExportBatchSize: 10 });
     expect(config.lifecycleLogs).toBe(true);
     expect(config.shutdownTimeoutMillis).toBe(100);
   });
 });
 
-describe("start errors name the variable at fault", () => {
+describe("bad environment values: one problem per variable, no value shown, the default used", () => {
+  const SECRET = "s3cr3t-t0ken";
   it.each([
-    [{ OTEL_TRACES_EXPORTER: "zipkin" }, "OTEL_TRACES_EXPORTER", 'unknown exporter "zipkin"'],
-    [{ OTEL_TRACES_EXPORTER: "prometheus" }, "OTEL_TRACES_EXPORTER", "prometheus"],
-    [{ OTEL_METRICS_EXPORTER: "statsd" }, "OTEL_METRICS_EXPORTER", "statsd"],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, "OTEL_EXPORTER_OTLP_ENDPOINT", "not a valid URL"],
-    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "ftp://x" }, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http"],
-    [{ OTEL_EXPORTER_PROMETHEUS_PORT: "70000" }, "OTEL_EXPORTER_PROMETHEUS_PORT", "70000"],
-    [{ OTEL_TRACES_SAMPLER: "jaeger_remote" }, "OTEL_TRACES_SAMPLER", "jaeger_remote"],
-    [{ OTEL_TRACES_SAMPLER_ARG: "2" }, "OTEL_TRACES_SAMPLER_ARG", "ratio"],
-    [{ OTEL_SDK_DISABLED: "yes" }, "OTEL_SDK_DISABLED", "true or false"],
-    [{ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"],
-    [{ OTEL_RESOURCE_ATTRIBUTES: "novalue" }, "OTEL_RESOURCE_ATTRIBUTES", "key=value"],
-    [{ OTEL_LOG_LEVEL: "loud" }, "OTEL_LOG_LEVEL", "loud"],
-    [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "5000" }, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "queue size"],
-  ])("%j", (env, variable, detail) => {
-    const error = errorOf(() => startObservability({ env }));
-    expect(error.setting).toBe(variable);
-    expect(error.message).toContain(variable);
-    expect(error.message).toContain(detail);
+    [{ OTEL_TRACES_EXPORTER: "zipkin" }, "OTEL_TRACES_EXPORTER"],
+    [{ OTEL_METRICS_EXPORTER: "statsd" }, "OTEL_METRICS_EXPORTER"],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: `http://u:${SECRET}@[::` }, "OTEL_EXPORTER_OTLP_ENDPOINT"],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `ftp://${SECRET}` }, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"],
+    [{ OTEL_EXPORTER_PROMETHEUS_PORT: "70000" }, "OTEL_EXPORTER_PROMETHEUS_PORT"],
+    [{ OTEL_TRACES_SAMPLER: "jaeger_remote" }, "OTEL_TRACES_SAMPLER"],
+    [{ OTEL_TRACES_SAMPLER_ARG: "0,5" }, "OTEL_TRACES_SAMPLER_ARG"],
+    [{ OTEL_SDK_DISABLED: "yes" }, "OTEL_SDK_DISABLED"],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: "thrift" }, "OTEL_EXPORTER_OTLP_PROTOCOL"],
+    [{ OTEL_RESOURCE_ATTRIBUTES: "team" }, "OTEL_RESOURCE_ATTRIBUTES"],
+    [{ OTEL_LOG_LEVEL: "loud" }, "OTEL_LOG_LEVEL"],
+    [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "5000" }, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE"],
+    [{ OTEL_EXPORTER_OTLP_HEADERS: `authorization Bearer%20${SECRET}` }, "OTEL_EXPORTER_OTLP_HEADERS"],
+  ])("%j", (env, variable) => {
+    const config = resolveConfig({}, env);
+    expect(config.problems.map((p) => p.variable)).toEqual([variable]);
+    // Hidden from the SDK, or replaced by the default where the SDK wants a value.
+    expect(config.sdkEnv[variable]).toBe(config.problems[0]?.replacement);
+    expect(config.sdkEnv[variable]).not.toBe(env[variable as keyof typeof env]);
+    const message = describeProblem(config.problems[0] as EnvProblem);
+    expect(message).toContain(variable);
+    expect(message).not.toContain(SECRET);
+    for (const value of Object.values(env)) expect(message).not.toContain(value);
   });
 
-  it("options are named too", () => {
-    const error = errorOf(() => startObservability({ otlpEndpoint: "::", env: {} }));
-    expect(error.setting).toBe("otlpEndpoint");
+  it.each([
+    { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317" },
+    { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector:4317" },
+    { OTEL_EXPORTER_OTLP_ENDPOINT: "https://otlp.example/base/path/" },
+    { OTEL_EXPORTER_OTLP_HEADERS: " authorization = Bearer%20a=b , x-k=v " },
+    { OTEL_RESOURCE_ATTRIBUTES: "a=1,,b=x%3Dy%2Cz, c = d " },
+    { OTEL_TRACES_EXPORTER: " OTLP , console" },
+    { OTEL_TRACES_SAMPLER_ARG: "0.5", OTEL_LOG_LEVEL: "DEBUG", OTEL_SDK_DISABLED: "FALSE" },
+    { OTEL_EXPORTER_OTLP_TIMEOUT: "2500", OTEL_EXPORTER_OTLP_COMPRESSION: "gzip", OTEL_BSP_SCHEDULE_DELAY: "0" },
+    { OTEL_SERVICE_NAME: "any, text = fine", OTEL_EXPORTER_OTLP_ENDPOINT: "   " },
+    { OTEL_EXPORTER_PROMETHEUS_HOST: "0.0.0.0" },
+    { OTEL_EXPORTER_PROMETHEUS_HOST: "::" },
+    { OTEL_EXPORTER_PROMETHEUS_HOST: "metrics.internal" },
+  ])("valid, no problem: %j", (env) => {
+    expect(resolveConfig({}, env).problems).toEqual([]);
+  });
+
+  it("a grpc-only host:port is not an HTTP endpoint", () => {
+    const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317" });
+    expect(config.problems.map((p) => p.variable)).toEqual(["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+  });
+
+  it("no warning for a variable an option replaces", () => {
+    const env = { OTEL_TRACES_EXPORTER: "zipkin", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "ftp://x" };
+    expect(resolveConfig({ tracesExporter: "otlp", otlpEndpoint: "http://c:4318" }, env).problems).toEqual([]);
+  });
+
+  it("a header list keeps its good entries", () => {
+    const config = resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20x,broken" });
+    expect(config.problems.map((p) => p.variable)).toEqual(["OTEL_EXPORTER_OTLP_HEADERS"]);
+    expect(config.sdkEnv.OTEL_EXPORTER_OTLP_HEADERS).toBe("authorization=Bearer%20x");
+  });
+
+  it("startObservability does not throw for them", async () => {
+    const handle = startObservability({
+      env: { OTEL_TRACES_EXPORTER: "zipkin", OTEL_TRACES_SAMPLER_ARG: "0,5", OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" },
+      tracesExporter: "none",
+    });
+    expect(handle.enabled).toBe(true);
+    await handle.shutdown();
+  });
+});
+
+describe("bad options throw, naming the option", () => {
+  it.each([
+    [{ otlpEndpoint: "::" }, "otlpEndpoint"],
+    [{ otlpTracesEndpoint: "ftp://x" }, "otlpTracesEndpoint"],
+    [{ prometheusPort: 70000 }, "prometheusPort"],
+    [{ samplerArg: 2 }, "samplerArg"],
+    [{ spanQueue: { maxQueueSize: 10, maxExportBatchSize: 20 } }, "spanQueue.maxExportBatchSize"],
+    [{ otlpHeaders: { "bad name": "x" } }, "otlpHeaders"],
+    [{ tracesExporter: "zipkin" as TraceExporterName }, "tracesExporter"],
+  ])("%j", (options, option) => {
+    const error = errorOf(() => startObservability({ ...options, env: {} }));
+    expect(error.setting).toBe(option);
+    expect(error.message).toContain(option);
   });
 });
 

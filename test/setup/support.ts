@@ -1,11 +1,11 @@
 /**
- * Helpers for the zero-code tests: a real OTLP/HTTP (JSON) receiver, the
+ * Helpers for the zero-code tests: a real OTLP receiver (otlp-receiver.ts), the
  * built register entry, and child processes running the unmodified example agent.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 export const REPO = resolve(__dirname, "../..");
 const ESM_REGISTER = join(REPO, "dist/esm/register.js");
@@ -96,114 +96,27 @@ function buildRegisterLocked(): BuiltRegister {
   throw new Error("could not build a complete dist/{esm,cjs} (npm run build)");
 }
 
-// --- OTLP/HTTP JSON receiver --------------------------------------------------------
-
-type Json = Record<string, unknown>;
-
-export interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  attributes: Record<string, unknown>;
-  serviceName: unknown;
-}
-
-export interface ReceivedLog {
-  traceId: string;
-  spanId: string;
-  eventName: string | undefined;
-  body: unknown;
-  severityText: unknown;
-  attributes: Record<string, unknown>;
-}
-
-function anyValue(value: unknown): unknown {
-  const v = (value ?? {}) as Json;
-  if ("stringValue" in v) return v.stringValue;
-  if ("intValue" in v) return Number(v.intValue);
-  if ("doubleValue" in v) return v.doubleValue;
-  if ("boolValue" in v) return v.boolValue;
-  if ("arrayValue" in v) return ((v.arrayValue as Json).values as unknown[] ?? []).map(anyValue);
-  return undefined;
-}
-
-function attributesOf(list: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const kv of (list as Json[] | undefined) ?? []) out[String(kv.key)] = anyValue(kv.value);
-  return out;
-}
-
-export interface OtlpReceiver {
-  url: string;
-  spans: ReceivedSpan[];
-  logs: ReceivedLog[];
-  requests: number;
-  close(): Promise<void>;
-}
-
-/** A real OTLP/HTTP endpoint: decodes the JSON payloads of /v1/traces and /v1/logs. */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const receiver: OtlpReceiver = {
-    url: "",
-    spans: [],
-    logs: [],
-    requests: 0,
-    close: async () => undefined,
+/** The built register entry for a test file: built before its tests, removed after. */
+export function useBuiltRegister(): () => BuiltRegister {
+  let built: BuiltRegister | undefined;
+  beforeAll(async () => {
+    built = await buildRegister();
+  }, 300_000);
+  afterAll(() => built?.remove());
+  return () => {
+    if (built === undefined) throw new Error("the register entry is not built yet");
+    return built;
   };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      receiver.requests++;
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Json;
-      if (req.url === "/v1/traces") {
-        for (const rs of (body.resourceSpans as Json[]) ?? []) {
-          const resource = attributesOf((rs.resource as Json | undefined)?.attributes);
-          for (const ss of (rs.scopeSpans as Json[]) ?? []) {
-            for (const s of (ss.spans as Json[]) ?? []) {
-              receiver.spans.push({
-                traceId: String(s.traceId),
-                spanId: String(s.spanId),
-                parentSpanId: String(s.parentSpanId ?? ""),
-                name: String(s.name),
-                attributes: attributesOf(s.attributes),
-                serviceName: resource["service.name"],
-              });
-            }
-          }
-        }
-      } else if (req.url === "/v1/logs") {
-        for (const rl of (body.resourceLogs as Json[]) ?? []) {
-          for (const sl of (rl.scopeLogs as Json[]) ?? []) {
-            for (const r of (sl.logRecords as Json[]) ?? []) {
-              receiver.logs.push({
-                traceId: String(r.traceId ?? ""),
-                spanId: String(r.spanId ?? ""),
-                eventName: typeof r.eventName === "string" ? r.eventName : undefined,
-                body: anyValue(r.body),
-                severityText: r.severityText,
-                attributes: attributesOf(r.attributes),
-              });
-            }
-          }
-        }
-      }
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end("{}");
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  receiver.url = `http://127.0.0.1:${port}`;
-  receiver.close = () =>
-    new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    });
-  return receiver;
 }
+
+// --- OTLP receiver (http/protobuf, http/json, grpc): see otlp-receiver.ts -------------
+
+export {
+  type OtlpReceiver,
+  type ReceivedLog,
+  type ReceivedSpan,
+  startOtlpReceiver,
+} from "./otlp-receiver.js";
 
 // --- child processes --------------------------------------------------------------
 
