@@ -59,6 +59,9 @@ export async function startDemoTelemetry(options: DemoTelemetryOptions): Promise
     logsExporter: probe.answered ? "otlp" : "none",
     metricsExporter: "prometheus",
     otlpTracesEndpoint: url,
+    // The demo probes and sends to an OTLP/HTTP URL: a gRPC protocol from the environment
+    // would point gRPC at the HTTP port.
+    otlpProtocol: env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() === "http/json" ? "http/json" : "http/protobuf",
     ...(options.endpoint !== undefined ? { otlpEndpoint: options.endpoint } : {}),
     ...(options.metricsPort !== undefined ? { prometheusPort: options.metricsPort } : {}),
     genai: { prices: options.prices },
