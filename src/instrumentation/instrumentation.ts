@@ -51,6 +51,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   declare private _taskRunnables: WeakMap<object, object> | undefined;
   /** Owners of `invoke` (class prototypes of task runnables) wrapped while enabled. */
   declare private _invokeOwners: Set<object> | undefined;
+  declare private _unwrappableOwners: WeakSet<object> | undefined;
 
   constructor(config: LangGraphInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -157,11 +158,18 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
       this._taskRunnables.set(runnable, owner);
     }
     this._invokeOwners ??= new Set();
-    if (this._invokeOwners.has(owner)) return;
+    if (this._invokeOwners.has(owner) || this._unwrappableOwners?.has(owner) === true) return;
     const host = this._telemetryHost();
     const owners = this._taskRunnables;
-    this._wrap(owner as NodeRunnable, "invoke", (original) => wrapTaskInvoke(host, owners, owner, original));
-    this._invokeOwners.add(owner);
+    try {
+      this._wrap(owner as NodeRunnable, "invoke", (original) => wrapTaskInvoke(host, owners, owner, original));
+      this._invokeOwners.add(owner);
+    } catch (err) {
+      // A frozen or non-configurable `invoke`: attempts of such runnables go untraced.
+      this._diag.debug("cannot wrap a task runnable's invoke", err);
+      this._unwrappableOwners ??= new WeakSet();
+      this._unwrappableOwners.add(owner);
+    }
   }
 
   /** Whether a node gets a span, decided once per node name. */

@@ -53,9 +53,10 @@ export function wrapTaskInvoke(
   owner: object,
   original: NodeRunnable["invoke"],
 ): NodeRunnable["invoke"] {
-  return function tracedInvoke(this: NodeRunnable, input: unknown, config?: TaskConfig) {
-    if (owners.get(this) !== owner) return original.call(this, input, config);
-    return invokeNodeAttempt(host, original, this, input, config);
+  return function tracedInvoke(this: NodeRunnable, ...args: [unknown, TaskConfig?]) {
+    // Every other runnable of the class passes through with its arguments untouched.
+    if (owners.get(this) !== owner) return original.apply(this, args);
+    return invokeNodeAttempt(host, original, this, args[0], args[1]);
   };
 }
 
