@@ -164,6 +164,16 @@ describe.each([
   });
 });
 
+/** One node that adds 1: a graph run with one `invoke_node` span. */
+function incGraph(name: string) {
+  const State = Annotation.Root({ n: Annotation<number>() });
+  return new StateGraph(State)
+    .addNode("inc", (s: { n: number }) => ({ n: s.n + 1 }))
+    .addEdge(START, "inc")
+    .addEdge("inc", END)
+    .compile({ name });
+}
+
 describe("in process: joining a registered tracer provider", () => {
   it("adds instrumentations only, and shutdown undoes only that", async () => {
     const exporter = new InMemorySpanExporter();
@@ -183,12 +193,7 @@ describe("in process: joining a registered tracer provider", () => {
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/no effect: sampler, lifecycleLogs/));
       await handle.ready;
 
-      const State = Annotation.Root({ n: Annotation<number>() });
-      const graph = new StateGraph(State)
-        .addNode("inc", (s: { n: number }) => ({ n: s.n + 1 }))
-        .addEdge(START, "inc")
-        .addEdge("inc", END)
-        .compile({ name: "joined" });
+      const graph = incGraph("joined");
       await trace.getTracer("app").startActiveSpan("request", { kind: SpanKind.SERVER }, async (span) => {
         await graph.invoke({ n: 1 });
         span.end();
@@ -226,13 +231,7 @@ describe("in process: joining, with /metrics asked for in the options", () => {
       await handle.ready;
       const address = handle.metricsAddress();
       expect(address?.port).toBeGreaterThan(0);
-      const State = Annotation.Root({ n: Annotation<number>() });
-      await new StateGraph(State)
-        .addNode("inc", (s: { n: number }) => ({ n: s.n + 1 }))
-        .addEdge(START, "inc")
-        .addEdge("inc", END)
-        .compile({ name: "joined_metrics" })
-        .invoke({ n: 1 });
+      await incGraph("joined_metrics").invoke({ n: 1 });
       const text = await (await fetch(`http://127.0.0.1:${address?.port}/metrics`)).text();
       expect(text).toMatch(/gen_ai_workflow_duration_count\{[^}]*gen_ai_workflow_name="joined_metrics"/);
       await handle.shutdown();
@@ -265,13 +264,7 @@ describe("in process: only a context manager and a propagator registered before 
       });
       expect(handle.joined).toBe(false);
       await handle.ready;
-      const State = Annotation.Root({ n: Annotation<number>() });
-      await new StateGraph(State)
-        .addNode("inc", (s: { n: number }) => ({ n: s.n + 1 }))
-        .addEdge(START, "inc")
-        .addEdge("inc", END)
-        .compile({ name: "own_sdk" })
-        .invoke({ n: 1 });
+      await incGraph("own_sdk").invoke({ n: 1 });
       expect(memory.getFinishedSpans().map((s) => s.name)).toEqual([
         `${SPAN_INVOKE_NODE} inc`,
         `${SPAN_INVOKE_WORKFLOW} own_sdk`,
