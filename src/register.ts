@@ -13,11 +13,14 @@ import * as tools from "@langchain/core/tools";
 import * as pregel from "@langchain/langgraph/pregel";
 import { GenAIInstrumentation } from "./genai/index.js";
 import { LangGraphInstrumentation } from "./instrumentation/index.js";
+import { registerEsmLoaderHook } from "./setup/esm-hook.js";
 import { flushOnExit } from "./setup/process-hooks.js";
 import { startObservability } from "./setup/start.js";
 
 const handle = startObservability();
 if (handle.enabled) {
+  // ESM build only (no __filename there): see registerEsmLoaderHook.
+  if (typeof __filename !== "string") registerEsmLoaderHook(handle);
   for (const instrumentation of handle.instrumentations) {
     if (instrumentation instanceof LangGraphInstrumentation) {
       instrumentation.manuallyInstrument(pregel);

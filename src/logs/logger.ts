@@ -85,6 +85,11 @@ function stringify(line: Record<string, unknown>): string {
 }
 
 /**
+ * @deprecated Log with pino or winston: `startObservability()` and the register entry
+ * enable their OTel instrumentations, which add `trace_id`/`span_id` to every line and
+ * send each record to the LoggerProvider (docs/logs.md). Kept for existing callers;
+ * planned for removal in the next minor release.
+ *
  * A structured logger: each call writes one JSON line (`timestamp`, `level`, `message`,
  * `attributes`, and the active span's `trace_id`/`span_id`) and emits the same record
  * through the OTel Logs API, so it is exported next to the trace it belongs to.

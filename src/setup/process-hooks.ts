@@ -12,8 +12,14 @@ const SIGNALS = ["SIGTERM", "SIGINT"] as const;
  *   behaviour, so the process still dies by that signal. A second signal during the flush
  *   gets the default behaviour at once.
  * `process.exit()` called by the app skips the flush: Node allows no async work there.
+ *
+ * A handle that joined an SDK already registered installs nothing: flushing and shutting
+ * down belong to whoever started that SDK (the auto-instrumentations' register entry
+ * does both on beforeExit and SIGTERM), and a signal listener of ours would change what
+ * a signal does to an app that never asked us to.
  */
 export function flushOnExit(handle: ObservabilityHandle): () => void {
+  if (handle.joined) return () => undefined;
   let finished = false;
 
   const onBeforeExit = () => {

@@ -17,6 +17,10 @@ export interface ReceivedSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
+  /** OTLP span kind: 1 internal, 2 server, 3 client. */
+  kind: number;
+  /** Name of the instrumentation scope that made the span. */
+  scope: string;
   attributes: Record<string, unknown>;
   serviceName: unknown;
 }
@@ -120,6 +124,10 @@ function str(fields: Map<number, WireValue[]>, field: number): string {
 function hex(fields: Map<number, WireValue[]>, field: number): string {
   return bytesOf(fields, field)[0]?.toString("hex") ?? "";
 }
+function varint(fields: Map<number, WireValue[]>, field: number): number {
+  const value = fields.get(field)?.[0];
+  return value?.wire === 0 ? Number(value.value) : 0;
+}
 
 function anyValueProto(fields: Map<number, WireValue[]> | undefined): unknown {
   if (fields === undefined) return undefined;
@@ -152,6 +160,8 @@ function decodeProtobuf(signal: OtlpSignal, body: Buffer, into: OtlpReceiver): v
   for (const resourceX of messages(request, 1)) {
     const serviceName = serviceNameProto(resourceX);
     for (const scopeX of messages(resourceX, 2)) {
+      const scopeFields = messages(scopeX, 1)[0];
+      const scope = scopeFields === undefined ? "" : str(scopeFields, 1);
       for (const item of messages(scopeX, 2)) {
         if (signal === "traces") {
           into.spans.push({
@@ -159,6 +169,8 @@ function decodeProtobuf(signal: OtlpSignal, body: Buffer, into: OtlpReceiver): v
             spanId: hex(item, 2),
             parentSpanId: hex(item, 4),
             name: str(item, 5),
+            kind: varint(item, 6),
+            scope,
             attributes: attributesProto(messages(item, 9)),
             serviceName,
           });
@@ -218,6 +230,8 @@ function decodeJson(signal: OtlpSignal, body: Buffer, into: OtlpReceiver): void 
             spanId: String(item.spanId),
             parentSpanId: String(item.parentSpanId ?? ""),
             name: String(item.name),
+            kind: Number(item.kind ?? 0),
+            scope: String((scopeX.scope as Json | undefined)?.name ?? ""),
             attributes: attributesJson(item.attributes),
             serviceName,
           });

@@ -5,7 +5,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.js";
 
 export const REPO = resolve(__dirname, "../..");
 const ESM_REGISTER = join(REPO, "dist/esm/register.js");
@@ -117,6 +118,22 @@ export {
   type ReceivedSpan,
   startOtlpReceiver,
 } from "./otlp-receiver.js";
+
+/** For a test file: a fresh receiver per test (`start()`), closed after each test. */
+export function useOtlpReceiver(): { start(): Promise<OtlpReceiver>; current(): OtlpReceiver | undefined } {
+  let receiver: OtlpReceiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+  });
+  return {
+    start: async () => {
+      receiver = await startOtlpReceiver();
+      return receiver;
+    },
+    current: () => receiver,
+  };
+}
 
 // --- child processes --------------------------------------------------------------
 

@@ -1,0 +1,48 @@
+import { register } from "node:module";
+import { pathToFileURL } from "node:url";
+import { diag } from "@opentelemetry/api";
+import type { ObservabilityHandle } from "./start.js";
+
+const HOOK = "@opentelemetry/instrumentation/hook.mjs";
+
+/** The modules our instrumentations patch (pino, winston, ...), by their bare specifiers. */
+function hookedModules(handle: ObservabilityHandle): string[] {
+  const names = new Set<string>();
+  for (const instrumentation of handle.instrumentations) {
+    const definitions = (instrumentation as { getModuleDefinitions?: () => { name: string }[] })
+      .getModuleDefinitions?.();
+    for (const definition of definitions ?? []) names.add(definition.name);
+  }
+  return [...names];
+}
+
+/**
+ * Registers import-in-the-middle's loader hook, so that the ES modules the app imports
+ * after the register entry (pino, winston; node:http and the rest for an SDK we joined)
+ * can be patched: without it, `import pino from "pino"` is never seen by any
+ * instrumentation. Call from the ESM register entry only: under `-r` the app's modules
+ * load through require, and a hook would start the hooks thread, which runs every `-r`
+ * preload (this entry included) a second time.
+ *
+ * Our own SDK: only the modules our instrumentations patch are wrapped. A joined SDK:
+ * every module, as `--experimental-loader=@opentelemetry/instrumentation/hook.mjs` does,
+ * because we cannot know which modules its instrumentations patch.
+ *
+ * The hook is resolved from the working directory (the ESM build has no `__filename`);
+ * when it cannot be found there, one warning says so and the app runs on.
+ */
+export function registerEsmLoaderHook(handle: ObservabilityHandle): void {
+  // Already there (`--experimental-loader=@opentelemetry/instrumentation/hook.mjs`, as
+  // OTel's docs have ESM apps do): a second one would only warn that it is initialized.
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
+  if (/(instrumentation|import-in-the-middle)\/hook\.mjs/.test(flags)) return;
+  const data = handle.joined ? {} : { include: hookedModules(handle) };
+  try {
+    register(HOOK, pathToFileURL(`${process.cwd()}/`), { data });
+  } catch (error) {
+    diag.warn(
+      `langgraph-otel: the ES module loader hook could not be registered (start node from the app's directory, or add --experimental-loader=${HOOK}); modules the app imports as ES modules (pino, ...) are not patched`,
+      error,
+    );
+  }
+}
