@@ -5,13 +5,19 @@ import type { ObservabilityHandle } from "./start.js";
 
 const HOOK = "@opentelemetry/instrumentation/hook.mjs";
 
-/** The modules our instrumentations patch (pino, winston, ...), by their bare specifiers. */
+/**
+ * The modules our instrumentations patch (pino, winston, ...), by their bare specifiers.
+ * LangChain's are left out: the register entry loads and patches their ES module copies
+ * before the hook exists, so wrapping them would cost every import and patch nothing.
+ */
 function hookedModules(handle: ObservabilityHandle): string[] {
   const names = new Set<string>();
   for (const instrumentation of handle.instrumentations) {
     const definitions = (instrumentation as { getModuleDefinitions?: () => { name: string }[] })
       .getModuleDefinitions?.();
-    for (const definition of definitions ?? []) names.add(definition.name);
+    for (const definition of definitions ?? []) {
+      if (!definition.name.startsWith("@langchain/")) names.add(definition.name);
+    }
   }
   return [...names];
 }
