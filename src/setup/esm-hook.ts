@@ -1,4 +1,4 @@
-import { register } from "node:module";
+import { createRequire, register } from "node:module";
 import { pathToFileURL } from "node:url";
 import { diag } from "@opentelemetry/api";
 import type { ObservabilityHandle } from "./start.js";
@@ -16,10 +16,20 @@ function hookedModules(handle: ObservabilityHandle): string[] {
     const definitions = (instrumentation as { getModuleDefinitions?: () => { name: string }[] })
       .getModuleDefinitions?.();
     for (const definition of definitions ?? []) {
-      if (!definition.name.startsWith("@langchain/")) names.add(definition.name);
+      if (!definition.name.startsWith("@langchain/") && installed(definition.name)) names.add(definition.name);
     }
   }
   return [...names];
+}
+
+/** Whether the app can import a package at all (the hook thread costs ~15 MB of RSS). */
+function installed(name: string): boolean {
+  try {
+    createRequire(`${process.cwd()}/`).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -42,7 +52,10 @@ export function registerEsmLoaderHook(handle: ObservabilityHandle): void {
   // OTel's docs have ESM apps do): a second one would only warn that it is initialized.
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
   if (/(instrumentation|import-in-the-middle)\/hook\.mjs/.test(flags)) return;
-  const data = handle.joined ? {} : { include: hookedModules(handle) };
+  const include = handle.joined ? undefined : hookedModules(handle);
+  // Nothing of ours to patch among the app's ES modules: no hook thread at all.
+  if (include !== undefined && include.length === 0) return;
+  const data = include === undefined ? {} : { include };
   try {
     register(HOOK, pathToFileURL(`${process.cwd()}/`), { data });
   } catch (error) {
