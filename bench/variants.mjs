@@ -105,6 +105,23 @@ const langgraphOtel = [
 const coreOnly = new LangGraphInstrumentation({ enabled: false });
 const openInference = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
 
+/** A variant with one LangGraphInstrumentation alone: graph and node spans, graph metrics. */
+function graphAndNodeSpans(name, instrumentation) {
+  return {
+    name,
+    async enable(telemetry) {
+      instrumentation.setTracerProvider(telemetry.tracerProvider);
+      instrumentation.setMeterProvider(telemetry.meterProvider);
+      instrumentation.enable();
+      await instrumentation.ready;
+    },
+    async disable() {
+      instrumentation.disable();
+    },
+    check: (counts, runs) => expectOnly(counts, ["langgraph-otel"], runs, name),
+  };
+}
+
 export const VARIANTS = [
   {
     name: "uninstrumented",
@@ -127,19 +144,7 @@ export const VARIANTS = [
     },
     check: (counts, runs) => expectOnly(counts, LGO_SCOPES, runs, "langgraph-otel"),
   },
-  {
-    name: "langgraph-otel (graph + node spans only)",
-    async enable(telemetry) {
-      coreOnly.setTracerProvider(telemetry.tracerProvider);
-      coreOnly.setMeterProvider(telemetry.meterProvider);
-      coreOnly.enable();
-      await coreOnly.ready;
-    },
-    async disable() {
-      coreOnly.disable();
-    },
-    check: (counts, runs) => expectOnly(counts, ["langgraph-otel"], runs, "core only"),
-  },
+  graphAndNodeSpans("langgraph-otel (graph + node spans only)", coreOnly),
   {
     name: "openinference",
     async enable(telemetry) {
@@ -160,17 +165,5 @@ const compareDist = process.env.BENCH_COMPARE_DIST;
 if (compareDist !== undefined && compareDist !== "") {
   const other = await import(pathToFileURL(join(resolve(compareDist), "esm/index.js")).href);
   const previous = new other.LangGraphInstrumentation({ enabled: false });
-  VARIANTS.push({
-    name: `langgraph-otel (graph + node spans only, ${compareDist})`,
-    async enable(telemetry) {
-      previous.setTracerProvider(telemetry.tracerProvider);
-      previous.setMeterProvider(telemetry.meterProvider);
-      previous.enable();
-      await previous.ready;
-    },
-    async disable() {
-      previous.disable();
-    },
-    check: (counts, runs) => expectOnly(counts, ["langgraph-otel"], runs, "compared build"),
-  });
+  VARIANTS.push(graphAndNodeSpans(`langgraph-otel (graph + node spans only, ${compareDist})`, previous));
 }

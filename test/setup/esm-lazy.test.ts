@@ -4,28 +4,20 @@
  * `await ready`): never a node span without its run span.
  */
 import { dirname, join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SPAN_INVOKE_NODE, SPAN_INVOKE_WORKFLOW } from "../../src/semconv.js";
 import { freePort } from "../helpers/waiting.js";
-import { type BuiltRegister, buildRegister, type OtlpReceiver, REPO, startChild, startOtlpReceiver } from "./support.js";
+import { REPO, startChild, useBuiltRegister, useOtlpReceiver } from "./support.js";
 
 vi.setConfig({ testTimeout: 90_000 });
 
 const APP = join(REPO, "test/setup/apps/esm-probe.mjs");
 const RUN = `${SPAN_INVOKE_WORKFLOW} esm_probe`;
-let built: BuiltRegister;
-let receiver: OtlpReceiver;
-
-beforeAll(async () => {
-  built = await buildRegister();
-}, 300_000);
-afterAll(() => built?.remove());
-afterEach(async () => {
-  await receiver?.close();
-});
+const built = useBuiltRegister();
+const receivers = useOtlpReceiver();
 
 async function runProbe(nodeArgs: string[], extra: Record<string, string> = {}) {
-  receiver = await startOtlpReceiver();
+  const receiver = await receivers.start();
   const result = await startChild([...nodeArgs, APP], {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
@@ -39,25 +31,25 @@ async function runProbe(nodeArgs: string[], extra: Record<string, string> = {}) 
     cjsLangChainModules: number;
   };
   expect(report.log).toEqual(["first", "second"]);
-  return report;
+  return { report, spans: receiver.spans };
 }
 
 describe("pure ES module app", () => {
   it("under --import register: loads no CommonJS @langchain module, first run fully traced", async () => {
-    const report = await runProbe(["--import", built.esm]);
+    const { report, spans } = await runProbe(["--import", built().esm]);
     expect(report.cjsLangChainModules).toBe(0);
-    const runs = receiver.spans.filter((s) => s.name === RUN);
+    const runs = spans.filter((s) => s.name === RUN);
     expect(runs).toHaveLength(1);
-    const nodes = receiver.spans.filter((s) => s.name.startsWith(SPAN_INVOKE_NODE));
+    const nodes = spans.filter((s) => s.name.startsWith(SPAN_INVOKE_NODE));
     expect(nodes.map((s) => s.name).sort()).toEqual([`${SPAN_INVOKE_NODE} first`, `${SPAN_INVOKE_NODE} second`]);
     for (const node of nodes) expect(node.parentSpanId).toBe(runs[0]?.spanId);
   });
 
   it("with startObservability() and no await: the first run is whole or absent, never orphaned nodes", async () => {
-    const report = await runProbe([], { PROBE_SETUP: join(dirname(built.esm), "index.js") });
+    const { report, spans } = await runProbe([], { PROBE_SETUP: join(dirname(built().esm), "index.js") });
     expect(report.cjsLangChainModules).toBe(0);
-    const runs = receiver.spans.filter((s) => s.name === RUN);
-    const nodes = receiver.spans.filter((s) => s.name.startsWith(SPAN_INVOKE_NODE));
+    const runs = spans.filter((s) => s.name === RUN);
+    const nodes = spans.filter((s) => s.name.startsWith(SPAN_INVOKE_NODE));
     expect(runs.length).toBeLessThanOrEqual(1);
     expect(nodes).toHaveLength(runs.length * 2);
     for (const node of nodes) expect(node.parentSpanId).toBe(runs[0]?.spanId);
