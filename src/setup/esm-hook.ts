@@ -22,14 +22,30 @@ function hookedModules(handle: ObservabilityHandle): string[] {
   return [...names];
 }
 
-/** Whether the app can import a package at all (the hook thread costs ~15 MB of RSS). */
+/**
+ * Whether the app can import a package at all (the hook thread costs ~17 MB of RSS),
+ * seen from its main script and from the working directory.
+ */
 function installed(name: string): boolean {
-  try {
-    createRequire(`${process.cwd()}/`).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
+  const anchors = [process.argv[1], `${process.cwd()}/`].filter((a): a is string => typeof a === "string" && a !== "");
+  return anchors.some((anchor) => {
+    try {
+      createRequire(anchor).resolve(name);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * This module's own file URL, read from a stack frame (the shared source cannot name
+ * `import.meta` and still build as CommonJS): the hook then resolves from our package,
+ * so it is the copy of import-in-the-middle our instrumentations talk to, wherever the
+ * app was started from.
+ */
+function ownUrl(): string | undefined {
+  return /(file:\/\/[^\s)]+?\/esm-hook\.[jt]s):\d+:\d+/.exec(new Error().stack ?? "")?.[1];
 }
 
 /**
@@ -44,8 +60,8 @@ function installed(name: string): boolean {
  * every module, as `--experimental-loader=@opentelemetry/instrumentation/hook.mjs` does,
  * because we cannot know which modules its instrumentations patch.
  *
- * The hook is resolved from the working directory (the ESM build has no `__filename`);
- * when it cannot be found there, one warning says so and the app runs on.
+ * The hook is resolved from this package (see ownUrl), else from the working directory;
+ * when it cannot be found, one warning says so and the app runs on.
  */
 export function registerEsmLoaderHook(handle: ObservabilityHandle): void {
   // Already there (`--experimental-loader=@opentelemetry/instrumentation/hook.mjs`, as
@@ -57,10 +73,10 @@ export function registerEsmLoaderHook(handle: ObservabilityHandle): void {
   if (include !== undefined && include.length === 0) return;
   const data = include === undefined ? {} : { include };
   try {
-    register(HOOK, pathToFileURL(`${process.cwd()}/`), { data });
+    register(HOOK, ownUrl() ?? pathToFileURL(`${process.cwd()}/`), { data });
   } catch (error) {
     diag.warn(
-      `langgraph-otel: the ES module loader hook could not be registered (start node from the app's directory, or add --experimental-loader=${HOOK}); modules the app imports as ES modules (pino, ...) are not patched`,
+      `langgraph-otel: the ES module loader hook could not be registered (add --experimental-loader=${HOOK}); modules the app imports as ES modules (pino, ...) are not patched`,
       error,
     );
   }

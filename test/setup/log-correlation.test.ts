@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 /**
  * pino and winston through our setup: an app that logs with them inside LangGraph nodes
  * (and knows nothing of OpenTelemetry) runs under the register entry as a child process,
@@ -46,9 +47,11 @@ function logLines(stdout: string): LogLine[] {
 }
 
 describe.each([
-  { format: "CJS", flag: "-r", app: "log-graph.cjs", register: () => built().cjs },
-  { format: "ESM", flag: "--import", app: "log-graph.mjs", register: () => built().esm },
-])("$format app with $flag register", ({ flag, app, register }) => {
+  { format: "CJS", flag: "-r", app: "log-graph.cjs", register: () => built().cjs, cwd: REPO },
+  { format: "ESM", flag: "--import", app: "log-graph.mjs", register: () => built().esm, cwd: REPO },
+  // Started from elsewhere: the loader hook still resolves from our package.
+  { format: "ESM (other cwd)", flag: "--import", app: "log-graph.mjs", register: () => built().esm, cwd: tmpdir() },
+])("$format app with $flag register", ({ flag, app, register, cwd }) => {
   it("pino and winston lines carry the ids of the node that logged, and reach OTLP logs", async () => {
     const receiver = await receivers.start();
     const env = {
@@ -56,7 +59,7 @@ describe.each([
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
     };
-    const result = await startChild([flag, register(), join(REPO, "test/setup/apps", app)], env).exited;
+    const result = await startChild([flag, register(), join(REPO, "test/setup/apps", app)], env, 60_000, cwd).exited;
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
 

@@ -173,9 +173,10 @@ export function startChild(
   nodeArgs: string[],
   env: Record<string, string>,
   killAfterMs = 60_000,
+  cwd = REPO,
 ): RunningChild {
   const child = spawn(process.execPath, nodeArgs, {
-    cwd: REPO,
+    cwd,
     env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
