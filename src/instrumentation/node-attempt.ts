@@ -70,6 +70,21 @@ export function invokeOwnerOf(runnable: object): object | undefined {
   return undefined;
 }
 
+/**
+ * Attempts seen per task config, for LangGraph before 1.2.8 (no `executionInfo.nodeAttempt`):
+ * its retry loop passes one config object to every attempt of a task.
+ */
+const attemptsByConfig = new WeakMap<object, number>();
+
+function attemptOf(config: TaskConfig | undefined): number {
+  const given = config?.executionInfo?.nodeAttempt;
+  if (typeof given === "number") return given;
+  if (config === undefined) return 1;
+  const attempt = (attemptsByConfig.get(config) ?? 0) + 1;
+  attemptsByConfig.set(config, attempt);
+  return attempt;
+}
+
 function invokeNodeAttempt(
   host: InstrumentationHost,
   invoke: NodeRunnable["invoke"],
@@ -89,7 +104,7 @@ function invokeNodeAttempt(
   if (run === undefined) return invoke.call(self, input, config);
   const workflowName = run.workflowName;
   const execution = config?.executionInfo;
-  const attempt = typeof execution?.nodeAttempt === "number" ? execution.nodeAttempt : 1;
+  const attempt = attemptOf(config);
   const checkpointNs = metadata?.langgraph_checkpoint_ns;
 
   const attributes: Attributes = {
