@@ -55,7 +55,7 @@ const COMBINATIONS = [
   { name: "newest-api-1.10", langgraph: "1.7.3", core: "1.4.0", api: "1.10.0", supported: false },
 ];
 
-const PEER_WARNING = /ERESOLVE|overriding peer dependency|peer dep|conflicting peer|invalid: /i;
+const PEER_WARNING = /ERESOLVE|overriding peer dependency|\bpeer\b|conflicting peer|invalid: /i;
 
 function parseArgs(argv) {
   const args = { combos: [], oldestNewest: false, writeReadme: false, readmeOnly: false, keep: false };
@@ -334,6 +334,8 @@ function runCombination(combo, tarball, workDir) {
       peerWarnings: peerLines.length,
       otherWarnings: [...new Set(warnings.filter((l) => !PEER_WARNING.test(l)).map((l) => l.replace(/^npm warn\s*/i, "")))].filter(Boolean),
       firstPeerLines: peerLines.slice(0, 12),
+      // npm's "Could not resolve dependency: peer X from Y": the range that refused.
+      conflict: installed.stderr.match(/Could not resolve dependency:\s*npm error\s+(peer .+? from \S+)/)?.[1],
     },
   };
   let forced = false;
@@ -390,14 +392,18 @@ function statusCell(r) {
 
 function installCell(r) {
   if (r.install.ok && r.install.peerWarnings === 0) return "clean";
-  if (!r.install.ok) return `ERESOLVE (${r.install.eresolve} lines)`;
+  if (!r.install.ok) {
+    const conflict = r.install.conflict?.match(/^peer (.+) from (\S+?)(@[\d.]+)?$/);
+    return conflict ? `ERESOLVE: peer \`${conflict[1]}\` of ${conflict[2]}` : "ERESOLVE";
+  }
   return `${r.install.peerWarnings} peer warnings`;
 }
 
 function testsCell(r) {
   if (!r.tests) return "not run";
   const forced = r.forced ? " (forced install)" : "";
-  return `${r.tests.passed} passed, ${r.tests.failed} failed${forced}`;
+  const skipped = r.tests.skipped > 0 ? `, ${r.tests.skipped} skipped` : "";
+  return `${r.tests.passed} passed, ${r.tests.failed} failed${skipped}${forced}`;
 }
 
 function copiesCell(r) {
