@@ -71,17 +71,19 @@ export function invokeOwnerOf(runnable: object): object | undefined {
 }
 
 /**
- * Attempts seen per task config, for LangGraph before 1.2.8 (no `executionInfo.nodeAttempt`):
- * its retry loop passes one config object to every attempt of a task.
+ * Attempts seen per task, for LangGraph before 1.2.8 (no `executionInfo.nodeAttempt`): its
+ * retry loop re-patches the config's `configurable` for each attempt but keeps the task's
+ * `metadata` object, which is made afresh for every task.
  */
-const attemptsByConfig = new WeakMap<object, number>();
+const attemptsByTask = new WeakMap<object, number>();
 
 function attemptOf(config: TaskConfig | undefined): number {
   const given = config?.executionInfo?.nodeAttempt;
   if (typeof given === "number") return given;
-  if (config === undefined) return 1;
-  const attempt = (attemptsByConfig.get(config) ?? 0) + 1;
-  attemptsByConfig.set(config, attempt);
+  const task = config?.metadata;
+  if (typeof task !== "object" || task === null) return 1;
+  const attempt = (attemptsByTask.get(task) ?? 0) + 1;
+  attemptsByTask.set(task, attempt);
   return attempt;
 }
 
