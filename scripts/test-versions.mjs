@@ -39,8 +39,8 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(REPO, "test/versions/results.json");
 const README = join(REPO, "README.md");
 const SUITES = ["test/instrumentation", "test/genai"];
-// What the copied suites import besides themselves.
-const SUPPORT = ["test/helpers", "test/setup/support.ts"];
+// What the copied suites import besides themselves (their own tests are not copied).
+const SUPPORT = ["test/helpers", "test/setup"];
 
 /**
  * The combinations. `supported: false` is a combination we document as not installing
@@ -224,7 +224,11 @@ function install(appDir, tarball, combo, extraFlags = []) {
 /** The suites, pointed at the installed package. */
 function copySuites(appDir) {
   for (const path of [...SUITES, ...SUPPORT]) {
-    cpSync(join(REPO, path), join(appDir, path), { recursive: true });
+    const own = SUITES.includes(path);
+    cpSync(join(REPO, path), join(appDir, path), {
+      recursive: true,
+      filter: (source) => own || !source.endsWith(".test.ts"),
+    });
   }
   // `../../src/x.js` in the suites is the installed package's ES module build.
   symlinkSync(join(appDir, "node_modules/langgraph-otel/dist/esm"), join(appDir, "src"), "dir");
