@@ -70,6 +70,23 @@ export function invokeOwnerOf(runnable: object): object | undefined {
   return undefined;
 }
 
+/**
+ * Attempts seen per task, for LangGraph before 1.2.8 (no `executionInfo.nodeAttempt`): its
+ * retry loop re-patches the config's `configurable` for each attempt but keeps the task's
+ * `metadata` object, which is made afresh for every task.
+ */
+const attemptsByTask = new WeakMap<object, number>();
+
+function attemptOf(config: TaskConfig | undefined): number {
+  const given = config?.executionInfo?.nodeAttempt;
+  if (typeof given === "number") return given;
+  const task = config?.metadata;
+  if (typeof task !== "object" || task === null) return 1;
+  const attempt = (attemptsByTask.get(task) ?? 0) + 1;
+  attemptsByTask.set(task, attempt);
+  return attempt;
+}
+
 function invokeNodeAttempt(
   host: InstrumentationHost,
   invoke: NodeRunnable["invoke"],
@@ -89,7 +106,7 @@ function invokeNodeAttempt(
   if (run === undefined) return invoke.call(self, input, config);
   const workflowName = run.workflowName;
   const execution = config?.executionInfo;
-  const attempt = typeof execution?.nodeAttempt === "number" ? execution.nodeAttempt : 1;
+  const attempt = attemptOf(config);
   const checkpointNs = metadata?.langgraph_checkpoint_ns;
 
   const attributes: Attributes = {

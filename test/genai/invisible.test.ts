@@ -11,6 +11,7 @@ import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { describe, expect, it, vi } from "vitest";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { GENAI_HANDLER_NAME } from "../../src/genai/handler.js";
+import { langgraphAtLeast } from "../helpers/langgraph-version.js";
 import { useOtel } from "../helpers/otel.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 
@@ -67,7 +68,10 @@ describe("GenAI handler and the model call", () => {
 });
 
 describe("GenAI handler and stream mode messages", () => {
-  it("streams a nested graph's tokens once under LangSmith tracing", async () => {
+  // LangGraph 1.0.0 streams a nested graph's tokens twice without LangSmith tracing, once
+  // with it; with the GenAI handler on, twice in both cases. 1.4.21 passes (the version in
+  // between that changed it is not bisected): README (compatibility) says so.
+  it.skipIf(!langgraphAtLeast(1, 4, 21))("streams a nested graph's tokens once under LangSmith tracing", async () => {
     const answer = "Hello world from langgraph";
     const inner = () => {
       const model = new FakeListChatModel({ responses: [answer] }).withConfig({ runName: "model_call" });

@@ -49,10 +49,24 @@ interface ConsumerOutput {
  */
 interface PackageCopy {
   root: string;
+  /** Where the consumer scripts are, and the directory they run in. */
+  consumers: string;
+  cwd: string;
   remove(): void;
 }
 
+/**
+ * Set by scripts/test-versions.mjs: an app that installed the packed tarball next to one
+ * combination of peers. The consumers, copied there with this suite, resolve langgraph-otel,
+ * LangGraph and the OTel SDK from that app's node_modules.
+ */
+const INSTALLED_APP = process.env.LANGGRAPH_OTEL_VERSIONS_APP;
+
 async function copyPackage(): Promise<PackageCopy> {
+  if (INSTALLED_APP) {
+    const root = join(INSTALLED_APP, "node_modules/langgraph-otel");
+    return { root, consumers: FIXTURES, cwd: INSTALLED_APP, remove: () => {} };
+  }
   const built = await buildRegister();
   const root = join(dirname(dirname(built.cjs)), "package");
   mkdirSync(root, { recursive: true });
@@ -68,12 +82,12 @@ async function copyPackage(): Promise<PackageCopy> {
   ]) {
     writeFileSync(join(root, "dist", format!, "package.json"), `${JSON.stringify({ type })}\n`);
   }
-  return { root, remove: () => built.remove() };
+  return { root, consumers: join(root, "consumer"), cwd: REPO, remove: () => built.remove() };
 }
 
 async function runConsumer(pkg: PackageCopy, file: string): Promise<ConsumerOutput> {
-  const { stdout } = await run(process.execPath, [join(pkg.root, "consumer", file)], {
-    cwd: REPO,
+  const { stdout } = await run(process.execPath, [join(pkg.consumers, file)], {
+    cwd: pkg.cwd,
     env: { ...process.env, NODE_OPTIONS: "" },
     maxBuffer: 16 * 1024 * 1024,
   });

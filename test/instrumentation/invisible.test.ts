@@ -12,6 +12,7 @@ import { Channel, Pregel } from "@langchain/langgraph/pregel";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ATTR_LANGGRAPH_OUTCOME, OUTCOME_ERROR } from "../../src/semconv.js";
+import { langgraphAtLeast } from "../helpers/langgraph-version.js";
 import { nodeSpanName, useOtel, workflowSpanName } from "../helpers/otel.js";
 import { LogState, logNode } from "./graph-fixtures.js";
 
@@ -31,7 +32,8 @@ function nodeOf(graph: { nodes: Record<string, unknown> }, name: string): Pregel
 }
 
 describe("invisible to LangGraph", () => {
-  it("delivers the tool-error event of a failing tool to a streamEvents consumer", async () => {
+  // streamEvents `version: "v3"` (the protocol events) exists from LangGraph 1.3.0.
+  it.skipIf(!langgraphAtLeast(1, 3, 0))("delivers the tool-error event of a failing tool to a streamEvents consumer", async () => {
     const failingTool = new DynamicStructuredTool({
       name: "failing_tool",
       description: "Always throws",
