@@ -17,6 +17,7 @@ import {
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { signal } from "../helpers/waiting.js";
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });
@@ -154,20 +155,14 @@ describe("a run under way when graph tracing starts", () => {
   it("gets no model span either: the run stays untraced as a whole", async () => {
     const graphTracing = otel.instrumentation;
     graphTracing.disable();
-    let entered: () => void = () => {};
-    const inAsk = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const inAsk = signal();
+    const gate = signal();
     const chat = model([{ content: "x", usage: { input: 1, output: 1 } }]);
     const State = Annotation.Root({ n: Annotation<number> });
     const graph = new StateGraph(State)
       .addNode("ask", async (_state, config) => {
-        entered();
-        await gate;
+        inAsk.open();
+        await gate.opened;
         await chat.invoke([new HumanMessage("hi")], config);
         return { n: 1 };
       })
@@ -176,9 +171,9 @@ describe("a run under way when graph tracing starts", () => {
       .compile({ name: "mid-run" });
     try {
       const running = graph.invoke({ n: 0 });
-      await inAsk;
+      await inAsk.opened;
       graphTracing.enable();
-      release();
+      gate.open();
       await running;
       expect(otel.spans()).toEqual([]);
 

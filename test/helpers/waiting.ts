@@ -30,6 +30,20 @@ export async function eventually<T>(
   throw new Error(`timed out waiting for ${what}${lastError === undefined ? "" : `: ${String(lastError)}`}`);
 }
 
+/** A signal one side of a test opens and the other awaits (`await signal.opened`). */
+export interface Signal {
+  opened: Promise<void>;
+  open(): void;
+}
+
+export function signal(): Signal {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
 /** A port nobody listens on right now (bind 0, read, release). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -17,6 +17,7 @@ import {
   OtelHarness,
   workflowSpanName,
 } from "../helpers/otel.js";
+import { signal } from "../helpers/waiting.js";
 import { LogState, logNode } from "./graph-fixtures.js";
 
 const require = createRequire(import.meta.url);
@@ -191,18 +192,12 @@ describe("a run under way when patching starts", () => {
   it("stays untraced as a whole: no node span without its run span", async () => {
     const harness = await OtelHarness.start({ manualEnable: true });
     try {
-      let release: () => void = () => {};
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let entered: () => void = () => {};
-      const inA = new Promise<void>((resolve) => {
-        entered = resolve;
-      });
+      const gate = signal();
+      const inA = signal();
       const graph = new StateGraph(LogState)
         .addNode("a", async () => {
-          entered();
-          await gate;
+          inA.open();
+          await gate.opened;
           return { log: ["a"] };
         })
         .addNode("b", logNode("b"))
@@ -211,9 +206,9 @@ describe("a run under way when patching starts", () => {
         .addEdge("b", END)
         .compile({ name: "half" });
       const running = graph.invoke({});
-      await inA;
+      await inA.opened;
       await harness.enable(); // node b's task is made after this, by a patched getNode
-      release();
+      gate.open();
       expect((await running).log).toEqual(["a", "b"]);
       expect(harness.spans()).toHaveLength(0);
 
