@@ -147,6 +147,8 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     if (this._recorder !== undefined) setDecisionRecorder(undefined);
     this._recorder = undefined;
     this._tracker?.clear();
+    // Calls LangChain will never end (abandoned streams, runs cut off) end now, not never.
+    this._handler?.endAll();
   }
 
   /**

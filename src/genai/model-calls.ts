@@ -1,4 +1,5 @@
 import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
+import { whenNodeAttemptEnds } from "../instrumentation/node-registry.js";
 import { errorType, outcomeOfError, recordSpanError, secondsSince, spanName } from "../instrumentation/utils.js";
 import {
   ATTR_ERROR_TYPE,
@@ -22,11 +23,13 @@ import {
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_LANGGRAPH_LLM_CACHED,
+  ATTR_LANGGRAPH_OUTCOME,
   ATTR_LANGGRAPH_LLM_COST,
   ATTR_LANGGRAPH_NODE_NAME,
   EVENT_GEN_AI_FIRST_CHUNK,
   GEN_AI_TOKEN_TYPE_INPUT,
   GEN_AI_TOKEN_TYPE_OUTPUT,
+  OUTCOME_CANCELLED,
   OUTCOME_ERROR,
 } from "../semconv.js";
 import { inputMessages, outputMessages } from "./content/messages.js";
@@ -102,6 +105,9 @@ export class ModelCalls {
 
     host.runs.note(call.runId, call.parentRunId, checkpointNs);
     host.runs.attachSpan(call.runId, span, placement);
+    // LangChain never ends a stream the node stopped reading (`break` out of
+    // `model.stream()`): its span ends, `cancelled`, with the node attempt.
+    if (placement.node !== undefined) whenNodeAttemptEnds(placement.node, () => this.abandon(call.runId));
     this.calls.set(call.runId, {
       span,
       operation: call.operation,
@@ -159,6 +165,15 @@ export class ModelCalls {
     const type = failed ? errorType(err) : undefined;
     if (type !== undefined) recordSpanError(call.span, err, type);
     this.recordDuration(call, type);
+    call.span.end();
+  }
+
+  /** A call still open when its node attempt ended: the node stopped reading it. */
+  private abandon(runId: string): void {
+    const call = this.take(runId);
+    if (call === undefined) return;
+    call.span.setAttribute(ATTR_LANGGRAPH_OUTCOME, OUTCOME_CANCELLED);
+    this.recordDuration(call, undefined);
     call.span.end();
   }
 

@@ -1,5 +1,5 @@
 import { type Context, context as otelContext, type Span, trace } from "@opentelemetry/api";
-import { findNodeAttempt } from "../instrumentation/node-registry.js";
+import { findNodeAttempt, type NodeAttemptEntry } from "../instrumentation/node-registry.js";
 import { graphTracingEnabled, runStateOf } from "../instrumentation/run-context.js";
 
 /** Where a model or tool span belongs: its parent context and the node that made it. */
@@ -7,6 +7,8 @@ export interface Placement {
   context: Context;
   workflowName: string | undefined;
   nodeName: string | undefined;
+  /** The node attempt the call runs in, when it was found (ends calls it abandons). */
+  node?: NodeAttemptEntry;
 }
 
 /** One LangChain run the handler has seen (chains too: they link runs to ancestors). */
@@ -111,7 +113,7 @@ export class RunTracker {
     if (checkpointNs !== undefined) {
       const node = findNodeAttempt(checkpointNs);
       if (node !== undefined) {
-        return { context: node.context, workflowName: node.workflowName, nodeName: node.nodeName };
+        return { context: node.context, workflowName: node.workflowName, nodeName: node.nodeName, node };
       }
     }
     const ambient = otelContext.active();

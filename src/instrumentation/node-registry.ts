@@ -7,6 +7,11 @@ export interface NodeAttemptEntry {
   readonly context: Context;
   readonly workflowName: string;
   readonly nodeName: string;
+  /**
+   * Run when the attempt ends, before its span does: model calls whose stream the node
+   * abandoned never hear from LangChain again and are ended here (see whenNodeAttemptEnds).
+   */
+  closers?: Array<() => void>;
 }
 
 /**
@@ -25,6 +30,25 @@ export function registerNodeAttempt(checkpointNs: string, entry: NodeAttemptEntr
 export function unregisterNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): void {
   // A retry may already have registered its own attempt under the same namespace.
   if (attemptsInFlight.get(checkpointNs) === entry) attemptsInFlight.delete(checkpointNs);
+  const closers = entry.closers;
+  if (closers === undefined) return;
+  entry.closers = undefined;
+  for (const close of closers) {
+    try {
+      close();
+    } catch {
+      // A closer is telemetry of ours; the node's outcome must not depend on it.
+    }
+  }
+}
+
+/**
+ * Runs `close` when the node attempt ends. For an attempt found in the registry (still
+ * running); work placed under an attempt that already ended is left to end on its own.
+ */
+export function whenNodeAttemptEnds(entry: NodeAttemptEntry, close: () => void): void {
+  if (entry.closers === undefined) entry.closers = [];
+  entry.closers.push(close);
 }
 
 /** The node attempt that owns a checkpoint namespace, if it is still running. */

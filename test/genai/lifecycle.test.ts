@@ -13,11 +13,14 @@ import { registerNodeAttempt, unregisterNodeAttempt } from "../../src/instrument
 import {
   ATTR_ERROR_TYPE,
   ATTR_LANGGRAPH_NODE_NAME,
+  ATTR_LANGGRAPH_OUTCOME,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  OUTCOME_CANCELLED,
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
 import { signal } from "../helpers/waiting.js";
+import { StreamingScriptedModel } from "./_model.js";
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });
@@ -182,6 +185,55 @@ describe("a run under way when graph tracing starts", () => {
       expect(otel.spansNamed(/^chat/).map((s) => s.parentSpanContext?.spanId)).toEqual([node.spanContext().spanId]);
     } finally {
       graphTracing.enable();
+    }
+  });
+});
+
+describe("a model stream the node abandons", () => {
+  it("ends its span, cancelled, when the node attempt ends, and forgets the call", async () => {
+    const streaming = new StreamingScriptedModel({
+      provider: "openai",
+      model: "gpt-4o-mini",
+      answers: ["one two three four"],
+      usage: { input: 3, output: 4 },
+    });
+    const State = Annotation.Root({ first: Annotation<string> });
+    const graph = new StateGraph(State)
+      .addNode("peek", async (_state, config) => {
+        for await (const chunk of await streaming.stream([new HumanMessage("hi")], config)) {
+          return { first: String(chunk.content) };
+        }
+        return { first: "" };
+      })
+      .addEdge(START, "peek")
+      .addEdge("peek", END)
+      .compile({ name: "abandoning" });
+
+    for (let run = 0; run < 20; run++) expect((await graph.invoke({ first: "" })).first).toBe("one ");
+
+    const chats = otel.spansNamed(/^chat/);
+    expect(chats).toHaveLength(20);
+    const nodes = otel.nodeSpans("peek");
+    for (const chat of chats) {
+      expect(chat.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_CANCELLED);
+      expect(chat.status.code).not.toBe(SpanStatusCode.ERROR);
+      const node = nodes.find((n) => n.spanContext().spanId === chat.parentSpanContext?.spanId);
+      expect(node, "chat span under its node").toBeDefined();
+    }
+    expect(genai.handler.models.inFlight()).toBe(0);
+  });
+
+  it("outside any node stays open until the instrumentation is disabled, which ends it", async () => {
+    const streaming = new StreamingScriptedModel({ model: "gpt-4o-mini", answers: ["a b c"], usage: { input: 1, output: 3 } });
+    for await (const _chunk of await streaming.stream([new HumanMessage("hi")])) break;
+    expect(genai.handler.models.inFlight()).toBe(1);
+    expect(otel.spansNamed(/^chat/)).toHaveLength(0);
+    genai.disable();
+    try {
+      expect(genai.handler.models.inFlight()).toBe(0);
+      expect(otel.spansNamed(/^chat/)).toHaveLength(1);
+    } finally {
+      genai.enable();
     }
   });
 });
