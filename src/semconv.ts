@@ -49,6 +49,8 @@ export const ATTR_ERROR_TYPE = "error.type";
 // OTel SDK self-observability: which SDK component (a batch span processor) reports.
 export const ATTR_OTEL_COMPONENT_TYPE = "otel.component.type";
 export const ATTR_OTEL_COMPONENT_NAME = "otel.component.name";
+/** Left out of the resource by default (docs/configuration.md): command lines carry secrets. */
+export const ATTR_PROCESS_COMMAND_ARGS = "process.command_args";
 export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = "deployment.environment.name";
 export const ATTR_EXCEPTION_MESSAGE = "exception.message";
 

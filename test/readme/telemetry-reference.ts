@@ -12,6 +12,7 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_OTEL_COMPONENT_NAME,
   ATTR_OTEL_COMPONENT_TYPE,
+  ATTR_PROCESS_COMMAND_ARGS,
   ATTR_EXCEPTION_MESSAGE,
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_INPUT_MESSAGES,
@@ -301,6 +302,8 @@ export const ATTRIBUTE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [ATTR_OTEL_COMPONENT_TYPE]: "SDK component reporting its own metrics (`batching_span_processor`)",
   [ATTR_OTEL_COMPONENT_NAME]: "instance of that component (`batching_span_processor/0`)",
   [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: "resource attribute: the deployment environment",
+  [ATTR_PROCESS_COMMAND_ARGS]:
+    "resource attribute the process detector finds, **not exported** by default (command lines carry secrets); set it through `OTEL_RESOURCE_ATTRIBUTES` to have it",
   [ATTR_EXCEPTION_MESSAGE]: "error message on lifecycle log records",
   [ATTR_LANGGRAPH_OUTCOME]: `how it ended: ${OUTCOMES.map((o) => `\`${o}\``).join(", ")}`,
   [ATTR_LANGGRAPH_NODE_NAME]: "the node's name in the graph",
