@@ -1,4 +1,5 @@
 import type { Histogram, Span } from "@opentelemetry/api";
+import { redactSecrets } from "../secrets.js";
 import { SpanStatusCode } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
@@ -55,13 +56,17 @@ export function errorType(err: unknown): string {
 /** Marks a span failed the OTel way: status ERROR, `error.type`, an exception event. */
 export function recordSpanError(span: Span, err: unknown, type: string): void {
   span.setAttribute(ATTR_ERROR_TYPE, type);
-  if (err instanceof Error || (typeof err === "object" && err !== null && "message" in err)) {
-    span.recordException(err as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: String((err as Error).message) });
-  } else {
-    span.recordException({ name: type, message: safeString(err) });
-    span.setStatus({ code: SpanStatusCode.ERROR, message: safeString(err) });
-  }
+  // Error text is where keys in URLs and headers leak: always through the secret patterns.
+  const isErrorLike = typeof err === "object" && err !== null && "message" in err;
+  const message = redactSecrets(isErrorLike ? safeString((err as Error).message) : safeString(err));
+  const { stack, code } = isErrorLike ? (err as { stack?: unknown; code?: unknown }) : {};
+  span.recordException({
+    name: isErrorLike ? safeString((err as Error).name ?? type) : type,
+    message,
+    ...(typeof stack === "string" ? { stack: redactSecrets(stack) } : {}),
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+  });
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 /** Interrupt ids carried by a GraphInterrupt, for the `langgraph.interrupt` event. */

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../secrets.js";
 import { type Context, context, diag, type TimeInput } from "@opentelemetry/api";
 import { type LogAttributes, logs, SeverityNumber } from "@opentelemetry/api-logs";
 import {
@@ -56,8 +57,11 @@ function bodyOf(record: LifecycleRecord): string {
  * the OTel Logs API, in `ctx` so that it carries the run's or node's trace and span id.
  * Without a registered LoggerProvider this is a no-op; it never throws.
  */
-export function emitLifecycleRecord(record: LifecycleRecord, ctx: Context = context.active()): void {
+export function emitLifecycleRecord(given: LifecycleRecord, ctx: Context = context.active()): void {
   try {
+    // Error text always passes through the secret patterns (see src/secrets.ts).
+    const record =
+      given.errorMessage === undefined ? given : { ...given, errorMessage: redactSecrets(given.errorMessage) };
     const failed = FAILURES.has(record.event);
     const attributes: LogAttributes = { [ATTR_GEN_AI_WORKFLOW_NAME]: record.workflowName };
     if (record.nodeName !== undefined) attributes[ATTR_LANGGRAPH_NODE_NAME] = record.nodeName;

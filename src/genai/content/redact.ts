@@ -1,6 +1,7 @@
+import { DEFAULT_REPLACEMENT, redactInlineSecrets, SECRET_VALUE_PATTERNS } from "../../secrets.js";
 import type { ContentRedactionConfig } from "../types.js";
 
-export const DEFAULT_REPLACEMENT = "[REDACTED]";
+export { DEFAULT_REPLACEMENT };
 
 /**
  * Key names whose values are secrets, compared lower-case without `-`/`_`, as suffixes:
@@ -23,28 +24,6 @@ const DEFAULT_KEY_SUFFIXES = [
   "credential",
 ];
 const DEFAULT_KEY_EXACT = ["auth", "pwd", "pin", "ssn"];
-
-/** Secret-looking values inside free text. */
-const DEFAULT_VALUE_PATTERNS: readonly RegExp[] = [
-  // OpenAI / Anthropic style keys: sk-..., sk-proj-..., sk-ant-...
-  /\bsk-[A-Za-z0-9_-]{8,}/g,
-  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\bBasic\s+[A-Za-z0-9+/=]{8,}/g,
-  // GitHub, Slack, Google, AWS access key ids
-  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
-  /\bAIza[0-9A-Za-z_-]{30,}/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  // JSON Web Tokens
-  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
-  // PEM private keys
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-];
-
-/** `api_key=...`, `"password": "..."`, `token: ...` written inside text. */
-const INLINE_ASSIGNMENT =
-  /\b((?:[A-Za-z0-9]+[_-]?)?(?:api[_-]?key|apikey|token|password|passwd|secret|authorization)["']?\s*[:=]\s*["']?)((?:Bearer|Basic|Token)\s+)?([^\s"',;}]+)/gi;
 
 export interface Redactor {
   /** Replacement for the whole value under this key, or undefined to keep it. */
@@ -75,7 +54,7 @@ export function createRedactor(
     else keyRegexps.push(rule);
   }
   const valuePatterns = [
-    ...(useDefaults ? DEFAULT_VALUE_PATTERNS : []),
+    ...(useDefaults ? SECRET_VALUE_PATTERNS : []),
     ...(config?.values ?? []).map(toGlobal),
   ];
   const hook = config?.hook;
@@ -98,11 +77,7 @@ export function createRedactor(
       re.lastIndex = 0;
       out = out.replace(re, replacement);
     }
-    if (useDefaults) {
-      out = out.replace(INLINE_ASSIGNMENT, (match: string, head: string, _scheme, secret: string) =>
-        secret === replacement ? match : head + replacement,
-      );
-    }
+    if (useDefaults) out = redactInlineSecrets(out, replacement);
     if (hook === undefined) return out;
     try {
       const hooked = hook(out, { key });
