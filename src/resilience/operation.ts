@@ -1,9 +1,10 @@
 /**
  * The call shape every wrapper accepts and returns. Wrappers follow the LangGraph node /
  * LangChain Runnable convention `(input, config?)`: when the second argument is an object
- * (or missing) it is the config, its `signal` is honoured, and a wrapper that must abort
- * the work hands down a copy of the config whose `signal` also fires for it. Any other
- * argument list passes through untouched, so plain functions can be wrapped as well.
+ * it is the config, its `signal` is honoured, and a wrapper that must abort the work hands
+ * down a copy of the config whose `signal` also fires for it (a missing config is added
+ * only for functions that declare one, see withSignal). Any other argument list passes
+ * through untouched, so plain functions can be wrapped as well.
  */
 
 /** A function a wrapper can take: sync or async, any parameters. */
@@ -37,9 +38,16 @@ export function signalOf(args: readonly unknown[]): AbortSignal | undefined {
   return isAbortSignal(signal) ? signal : undefined;
 }
 
-/** The arguments with `config.signal` replaced (the config is copied, never mutated). */
-export function withSignal<A extends unknown[]>(args: A, signal: AbortSignal): A {
+/**
+ * The arguments `fn` is called with, its `config.signal` replaced (the config is copied,
+ * never mutated). A missing config is added only where `fn` declares a second parameter
+ * without a default (`(input, config?) =>`): `(s, n = 5) =>` called with one argument
+ * must not get an object for `n`. Such a function cannot see the signal; the wrapper's
+ * promise still settles on abort.
+ */
+export function withSignal<A extends unknown[]>(args: A, signal: AbortSignal, fn: { length: number }): A {
   if (args.length > 1 && args[1] !== undefined && configOf(args) === undefined) return args;
+  if (configOf(args) === undefined && fn.length < 2) return args;
   const copy = [...args] as unknown[];
   copy[1] = { ...configOf(args), signal };
   return copy as A;
@@ -64,10 +72,12 @@ export function operationName(
   return fn.name !== "" ? fn.name : "anonymous";
 }
 
-/** Gives a wrapper its inner function's name, so names survive composition. */
-export function named<F extends object>(wrapper: F, inner: { name: string }): F {
+/** Gives a wrapper its inner function's name and arity, so both survive composition. */
+export function named<F extends object>(wrapper: F, inner: { name: string; length?: number }): F {
   try {
     Object.defineProperty(wrapper, "name", { value: inner.name, configurable: true });
+    // And its arity: an outer wrapper decides from it whether to add a config (withSignal).
+    if (typeof inner.length === "number") Object.defineProperty(wrapper, "length", { value: inner.length, configurable: true });
   } catch {
     // A frozen function name is cosmetic; keep the wrapper working.
   }

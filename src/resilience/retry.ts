@@ -159,7 +159,7 @@ export function withRetry<A extends unknown[], R>(
     // Only a policy signal needs linking (and a config copy); else pass the config as is.
     const link = policy.signal !== undefined ? linkSignals([callerSignal, policy.signal]) : undefined;
     const signal = link?.signal ?? callerSignal;
-    const callArgs = link !== undefined ? withSignal(args, link.signal) : args;
+    const callArgs = link !== undefined ? withSignal(args, link.signal, fn) : args;
     try {
       return await inOwnSpan(policy, { [ATTR_LANGGRAPH_OPERATION]: operation }, async () => {
         for (let attempt = 1; ; attempt++) {

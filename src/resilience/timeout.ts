@@ -51,7 +51,7 @@ export function withTimeout<A extends unknown[], R>(
         link.abort(new TimeoutError(operation, ms));
       }, ms);
       try {
-        return await raceAbort(fn(...withSignal(args, link.signal)), link.signal);
+        return await raceAbort(fn(...withSignal(args, link.signal, fn)), link.signal);
       } finally {
         clearTimeout(timer);
         link.dispose();
