@@ -3,7 +3,8 @@
  * ratio over a sliding time window), open → half-open after the recovery timeout (checked
  * lazily on the next call or state read, so no timer runs), half-open admits at most
  * `halfOpenMaxProbes` concurrent probes: `successThreshold` successes close it, any
- * failure reopens it. While open it fails fast with `CircuitOpenError`.
+ * failure reopens it, and so does a probe still running after `probeTimeoutMs` (a lease,
+ * checked lazily too). While open it fails fast with `CircuitOpenError`.
  *
  * Telemetry: the `langgraph.circuit_breaker.state` gauge (observed at each collection),
  * the `langgraph.circuit_breaker.transitions` counter, and a transition event on the
@@ -67,6 +68,12 @@ export interface CircuitBreakerOptions extends TelemetryOptions {
   halfOpenMaxProbes?: number;
   /** Successful probes that close the breaker. Default 1. */
   successThreshold?: number;
+  /**
+   * How long a half-open probe may run before it counts as a failure (the breaker opens
+   * again), ms. Default 30 000. Without it, a probe that never settles would keep the
+   * breaker half-open, rejecting every call, forever.
+   */
+  probeTimeoutMs?: number;
   /**
    * Which errors count as failures. Default: all but aborts and LangGraph control flow
    * (interrupts, `Command.PARENT`), which say nothing about the service's health.
@@ -132,6 +139,8 @@ function checkOption(name: string, value: number, ok: boolean): number {
 interface Ticket {
   generation: number;
   probe: boolean;
+  /** When it was admitted (probes: the start of their lease). */
+  admittedAt: number;
 }
 
 export class CircuitBreaker implements ObservedSource {
@@ -142,6 +151,7 @@ export class CircuitBreaker implements ObservedSource {
   private readonly recoveryTimeoutMs: number;
   private readonly halfOpenMaxProbes: number;
   private readonly successThreshold: number;
+  private readonly probeTimeoutMs: number;
   private readonly minimumCalls: number;
   private readonly window: SlidingWindow | undefined;
   private readonly clock: () => number;
@@ -151,7 +161,8 @@ export class CircuitBreaker implements ObservedSource {
   private generation = 0;
   private consecutiveFailures = 0;
   private openedAt = 0;
-  private probesInFlight = 0;
+  /** Half-open probes still running, in admission order. */
+  private readonly probes = new Set<Ticket>();
   private probeSuccesses = 0;
 
   constructor(options: CircuitBreakerOptions = {}) {
@@ -167,6 +178,8 @@ export class CircuitBreaker implements ObservedSource {
     this.halfOpenMaxProbes = checkOption("halfOpenMaxProbes", probes, Number.isInteger(probes) && probes >= 1);
     const successes = options.successThreshold ?? 1;
     this.successThreshold = checkOption("successThreshold", successes, Number.isInteger(successes) && successes >= 1);
+    const probeTimeout = options.probeTimeoutMs ?? 30_000;
+    this.probeTimeoutMs = checkOption("probeTimeoutMs", probeTimeout, Number.isFinite(probeTimeout) && probeTimeout > 0);
     const minimumCalls = options.minimumCalls ?? 10;
     this.minimumCalls = checkOption("minimumCalls", minimumCalls, Number.isInteger(minimumCalls) && minimumCalls >= 1);
     if (options.failureRatio !== undefined) {
@@ -187,7 +200,7 @@ export class CircuitBreaker implements ObservedSource {
 
   /** Probes running now (half-open only). */
   get activeProbes(): number {
-    return this.current === CIRCUIT_STATE_NAME_HALF_OPEN ? this.probesInFlight : 0;
+    return this.current === CIRCUIT_STATE_NAME_HALF_OPEN ? this.probes.size : 0;
   }
 
   /** Gauge value for `langgraph.circuit_breaker.state`. */
@@ -233,8 +246,16 @@ export class CircuitBreaker implements ObservedSource {
   }
 
   private refresh(): void {
-    if (this.current === CIRCUIT_STATE_NAME_OPEN && this.clock() - this.openedAt >= this.recoveryTimeoutMs) {
+    const now = this.clock();
+    if (this.current === CIRCUIT_STATE_NAME_OPEN && now - this.openedAt >= this.recoveryTimeoutMs) {
       this.transition(CIRCUIT_STATE_NAME_HALF_OPEN);
+    } else if (this.current === CIRCUIT_STATE_NAME_HALF_OPEN) {
+      // The oldest probe's lease ran out: it counts as a failure (its late result is
+      // ignored, being of an earlier generation).
+      const oldest = this.probes.values().next().value;
+      if (oldest !== undefined && now - oldest.admittedAt >= this.probeTimeoutMs) {
+        this.transition(CIRCUIT_STATE_NAME_OPEN);
+      }
     }
   }
 
@@ -245,18 +266,20 @@ export class CircuitBreaker implements ObservedSource {
     if (this.current === CIRCUIT_STATE_NAME_OPEN) {
       throw new CircuitOpenError(this.name, Math.max(0, this.openedAt + this.recoveryTimeoutMs - this.clock()));
     }
+    const admittedAt = this.clock();
     if (this.current === CIRCUIT_STATE_NAME_HALF_OPEN) {
-      if (this.probesInFlight >= this.halfOpenMaxProbes) throw new CircuitOpenError(this.name, 0);
-      this.probesInFlight++;
-      return { generation: this.generation, probe: true };
+      if (this.probes.size >= this.halfOpenMaxProbes) throw new CircuitOpenError(this.name, 0);
+      const ticket = { generation: this.generation, probe: true, admittedAt };
+      this.probes.add(ticket);
+      return ticket;
     }
-    return { generation: this.generation, probe: false };
+    return { generation: this.generation, probe: false, admittedAt };
   }
 
   private settle(ticket: Ticket, err: unknown, succeeded = false): void {
     // A result from before the last transition belongs to a state that no longer exists.
     if (ticket.generation !== this.generation) return;
-    if (ticket.probe) this.probesInFlight--;
+    if (ticket.probe) this.probes.delete(ticket);
     let failed = false;
     if (!succeeded) {
       try {
@@ -289,7 +312,7 @@ export class CircuitBreaker implements ObservedSource {
 
   private clearCounters(): void {
     this.consecutiveFailures = 0;
-    this.probesInFlight = 0;
+    this.probes.clear();
     this.probeSuccesses = 0;
     this.window?.reset();
   }

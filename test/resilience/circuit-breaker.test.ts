@@ -260,3 +260,37 @@ describe("CircuitBreaker as a node", () => {
     expect(() => new CircuitBreaker({ halfOpenMaxProbes: 0 })).toThrow(RangeError);
   });
 });
+
+describe("CircuitBreaker half-open probe lease", () => {
+  it("reopens when a probe never settles, then probes again and closes", async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({
+      name: "hung-probe",
+      failureThreshold: 1,
+      recoveryTimeoutMs: 1000,
+      probeTimeoutMs: 500,
+      clock: () => now,
+    });
+    await expect(breaker.execute(async () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    expect(breaker.state).toBe("open");
+
+    now = 1000;
+    expect(breaker.state).toBe("half_open");
+    const hung = breaker.execute(() => new Promise<string>(() => {}));
+    void hung;
+    await expect(breaker.execute(async () => "x")).rejects.toBeInstanceOf(CircuitOpenError);
+
+    now = 1499;
+    expect(breaker.state).toBe("half_open");
+    now = 1500;
+    expect(breaker.state).toBe("open");
+
+    now = 2500;
+    expect(await breaker.execute(async () => "back")).toBe("back");
+    expect(breaker.state).toBe("closed");
+  });
+
+  it("rejects a probe lease that is not a positive number", () => {
+    expect(() => new CircuitBreaker({ probeTimeoutMs: 0 })).toThrow(RangeError);
+  });
+});
