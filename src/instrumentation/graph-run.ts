@@ -16,6 +16,7 @@ import type {
   StreamIterator,
   TaskConfig,
 } from "./internal-types.js";
+import { trackInFlight } from "./in-flight.js";
 import { type RunState, withRunState } from "./run-context.js";
 import type { Series } from "./series.js";
 import { DEFAULT_WORKFLOW_NAME, endWithOutcome, outcomeOfError, threadIdOf } from "./utils.js";
@@ -91,6 +92,14 @@ async function* traceRun(
   const signal = options?.signal;
   const startedAt = performance.now();
   host.instruments?.workflowActive.add(1, series.attributes.base);
+  let ended = false;
+  const end = (outcome: Outcome, failure: unknown) => {
+    if (ended) return;
+    ended = true;
+    untrack();
+    endRun(host, run, series, outcome, failure, startedAt);
+  };
+  const untrack = trackInFlight("run", (error) => end(OUTCOME_ERROR, error));
   // Stays `cancelled` unless the run completes or throws: the consumer returned early
   // (yield* has then already passed return() on to LangGraph's iterator).
   let outcome: Outcome = OUTCOME_CANCELLED;
@@ -104,7 +113,7 @@ async function* traceRun(
     if (outcome === OUTCOME_ERROR) failure = err;
     throw err;
   } finally {
-    endRun(host, run, series, outcome, failure, startedAt);
+    end(outcome, failure);
   }
 }
 

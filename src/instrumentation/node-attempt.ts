@@ -11,10 +11,12 @@ import {
   ATTR_LANGGRAPH_STEP,
   ATTR_LANGGRAPH_TASK_ID,
   EVENT_LANGGRAPH_INTERRUPT,
+  OUTCOME_ERROR,
   OUTCOME_INTERRUPTED,
   OUTCOME_OK,
   type Outcome,
 } from "../semconv.js";
+import { trackInFlight } from "./in-flight.js";
 import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
 import { type NodeAttemptEntry, registerNodeAttempt, unregisterNodeAttempt } from "./node-registry.js";
 import { runStateOf } from "./run-context.js";
@@ -142,10 +144,15 @@ function invokeNodeAttempt(
   const entry: NodeAttemptEntry = { span, context: nodeContext, workflowName, nodeName };
   if (typeof checkpointNs === "string") registerNodeAttempt(checkpointNs, entry);
   const startedAt = performance.now();
+  let ended = false;
   const finish = (outcome: Outcome, failure?: unknown) => {
+    if (ended) return;
+    ended = true;
+    untrack();
     if (typeof checkpointNs === "string") unregisterNodeAttempt(checkpointNs, entry);
     endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
   };
+  const untrack = trackInFlight("attempt", (error) => finish(OUTCOME_ERROR, error));
 
   const fail = (err: unknown) => {
     const outcome = outcomeOfError(err, config?.signal);

@@ -11,6 +11,7 @@ import { OTLPTraceExporter as ProtoTraceExporter } from "@opentelemetry/exporter
 import { logs, metrics, tracing } from "@opentelemetry/sdk-node";
 import type { ResolvedConfig } from "./config.js";
 import type { OtlpProtocol } from "./env-check.js";
+import { unrefExportIo, unrefExportTimer } from "./exporter-io.js";
 import { type FailureReporter, guardExporter } from "./failure-reporter.js";
 
 /**
@@ -50,7 +51,7 @@ export function createSpanProcessors(
   return config.tracesExporters.map((name) => {
     if (name === "console") return new tracing.SimpleSpanProcessor(new tracing.ConsoleSpanExporter());
     const exporter = guardExporter<tracing.ReadableSpan[]>(
-      new TRACE_EXPORTERS[config.protocols.TRACES](),
+      withUnrefIo(new TRACE_EXPORTERS[config.protocols.TRACES]()),
       "trace export",
       reporter,
     );
@@ -59,7 +60,9 @@ export function createSpanProcessors(
       ...config.spanQueue,
       selfObsMeterProvider,
     };
-    return new tracing.BatchSpanProcessor(exporter, queue);
+    const processor = new tracing.BatchSpanProcessor(exporter, queue);
+    unrefExportTimer(processor, "_flushOneBatch");
+    return processor;
   });
 }
 
@@ -73,11 +76,13 @@ export function createLogRecordProcessors(
       return new logs.SimpleLogRecordProcessor({ exporter: new logs.ConsoleLogRecordExporter() });
     }
     const exporter = guardExporter<logs.ReadableLogRecord[]>(
-      new LOG_EXPORTERS[config.protocols.LOGS](),
+      withUnrefIo(new LOG_EXPORTERS[config.protocols.LOGS]()),
       "log export",
       reporter,
     );
-    return new logs.BatchLogRecordProcessor({ exporter, ...config.logQueue });
+    const processor = new logs.BatchLogRecordProcessor({ exporter, ...config.logQueue });
+    unrefExportTimer(processor, "_exportWithTimeout");
+    return processor;
   });
 }
 
@@ -92,7 +97,7 @@ export function createPushMetricReaders(
     const exporter =
       name === "console"
         ? new metrics.ConsoleMetricExporter()
-        : guardMetricExporter(new METRIC_EXPORTERS[config.protocols.METRICS](), reporter);
+        : guardMetricExporter(withUnrefIo(new METRIC_EXPORTERS[config.protocols.METRICS]()), reporter);
     readers.push(
       new metrics.PeriodicExportingMetricReader({
         exporter,
@@ -114,4 +119,10 @@ function guardMetricExporter(
     selectAggregationTemporality: inner.selectAggregationTemporality?.bind(inner),
     selectAggregation: inner.selectAggregation?.bind(inner),
   };
+}
+
+/** gRPC exporters have no such transport (grpc-js keeps its own timers): left as they are. */
+function withUnrefIo<E extends object>(exporter: E): E {
+  unrefExportIo(exporter);
+  return exporter;
 }

@@ -1,3 +1,5 @@
+import { inspect } from "node:util";
+import { abortInFlight } from "../instrumentation/in-flight.js";
 import type { ObservabilityHandle } from "./start.js";
 
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
@@ -11,6 +13,11 @@ const SIGNALS = ["SIGTERM", "SIGINT"] as const;
  *   leave the decision to the app (a later normal exit still shuts down); otherwise flush, then re-raise the signal with Node's default
  *   behaviour, so the process still dies by that signal. A second signal during the flush
  *   gets the default behaviour at once.
+ * - an uncaught exception (or an unhandled rejection, which Node raises as one): if the
+ *   app has no listener of its own, the runs it interrupts end as failed with that error,
+ *   everything is flushed within the deadline, and the process then dies as Node would
+ *   have: the error on stderr, exit code 1. With a listener of the app's, the app decides
+ *   whether the process lives; only a flush.
  * `process.exit()` called by the app skips the flush: Node allows no async work there.
  *
  * A handle that joined an SDK already registered installs nothing: flushing and shutting
@@ -46,12 +53,39 @@ export function flushOnExit(handle: ObservabilityHandle): () => void {
     });
   };
 
+  const onUncaught = (error: unknown) => {
+    if (process.listenerCount("uncaughtException") > 1) {
+      void handle.forceFlush();
+      return;
+    }
+    finished = true;
+    uninstall();
+    // Printed first: the report must not depend on the collector.
+    reportLikeNode(error);
+    abortInFlight(error);
+    void handle.shutdown().finally(() => process.exit(CRASH_EXIT_CODE));
+  };
+
   const uninstall = () => {
     process.off("beforeExit", onBeforeExit);
     for (const signal of SIGNALS) process.off(signal, onSignal);
+    process.off("uncaughtException", onUncaught);
   };
 
   process.on("beforeExit", onBeforeExit);
   for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on("uncaughtException", onUncaught);
   return uninstall;
+}
+
+/** Node's exit code for an uncaught exception. */
+const CRASH_EXIT_CODE = 1;
+
+/** What Node prints for an uncaught exception, less the source excerpt it adds. */
+function reportLikeNode(error: unknown): void {
+  try {
+    process.stderr.write(`${inspect(error)}\n\nNode.js ${process.version}\n`);
+  } catch {
+    // stderr is gone: the exit code still tells.
+  }
 }

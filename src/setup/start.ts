@@ -8,6 +8,7 @@ import { settleWithin } from "./deadline.js";
 import { installDiagLogger } from "./diag-logger.js";
 import { describeProblem } from "./env-check.js";
 import { withEnv } from "./env-parse.js";
+import { holdOpenWhile } from "./exporter-io.js";
 import {
   autoInstrumentationsRegistered,
   diagLoggerRegistered,
@@ -206,6 +207,9 @@ interface HandleParts {
   afterStop(): void;
 }
 
+/** How long a forceFlush() keeps the process open: the batch processors' export timeout. */
+const FLUSH_HOLD_MILLIS = 30_000;
+
 function buildHandle(parts: HandleParts): ObservabilityHandle {
   parts.ready.catch((error: unknown) => {
     diag.error(error instanceof Error ? error.message : String(error));
@@ -218,13 +222,16 @@ function buildHandle(parts: HandleParts): ObservabilityHandle {
     ready: parts.ready,
     metricsAddress: () => parts.endpoint?.address(),
     forceFlush: async () => {
-      await Promise.allSettled(parts.flushables().map((p) => p.forceFlush?.()));
+      await holdOpenWhile(
+        Promise.allSettled(parts.flushables().map((p) => p.forceFlush?.())),
+        FLUSH_HOLD_MILLIS,
+      );
     },
     shutdown: (options) => {
       stopping ??= (async () => {
         const deadline = options?.timeoutMillis ?? parts.defaultDeadlineMillis;
-        const timedOut = await settleWithin(
-          Promise.allSettled([parts.stop(), parts.endpoint?.close()]),
+        const timedOut = await holdOpenWhile(
+          settleWithin(Promise.allSettled([parts.stop(), parts.endpoint?.close()]), deadline),
           deadline,
         );
         if (timedOut) {

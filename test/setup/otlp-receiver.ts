@@ -23,6 +23,10 @@ export interface ReceivedSpan {
   scope: string;
   attributes: Record<string, unknown>;
   serviceName: unknown;
+  /** Names of the span's events (e.g. `exception`). */
+  events: string[];
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
 }
 
 export interface ReceivedLog {
@@ -173,6 +177,8 @@ function decodeProtobuf(signal: OtlpSignal, body: Buffer, into: OtlpReceiver): v
             scope,
             attributes: attributesProto(messages(item, 9)),
             serviceName,
+            events: messages(item, 11).map((event) => str(event, 2)),
+            statusCode: messages(item, 15).map((status) => varint(status, 3))[0] ?? 0,
           });
         } else if (signal === "metrics") {
           into.metrics.push({ name: str(item, 1), serviceName });
@@ -234,6 +240,8 @@ function decodeJson(signal: OtlpSignal, body: Buffer, into: OtlpReceiver): void 
             scope: String((scopeX.scope as Json | undefined)?.name ?? ""),
             attributes: attributesJson(item.attributes),
             serviceName,
+            events: ((item.events as Json[] | undefined) ?? []).map((event) => String(event.name)),
+            statusCode: Number((item.status as Json | undefined)?.code ?? 0),
           });
         } else if (signal === "metrics") {
           into.metrics.push({ name: String(item.name), serviceName });

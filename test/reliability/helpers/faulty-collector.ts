@@ -1,14 +1,15 @@
 /**
  * OTLP/HTTP "collectors" on 127.0.0.1 that misbehave in one way each, for the fault
  * tests: a port that refuses connections, a server that accepts and never answers, one
- * that answers 500, and one that answers 429 with `Retry-After`. Each binds port 0 (no
+ * that answers 500, one that answers 429 with `Retry-After`, and one that resets each
+ * connection as the request arrives. Each binds port 0 (no
  * clashes with other suites) and counts what reached it.
  */
 import { once } from "node:events";
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 
-export type FaultKind = "refuse" | "hang" | "status500" | "status429";
+export type FaultKind = "refuse" | "hang" | "status500" | "status429" | "reset";
 
 export interface FaultyCollector {
   kind: FaultKind;
@@ -45,21 +46,23 @@ async function refusing(): Promise<FaultyCollector> {
   return { kind: "refuse", ...urls(port), requests: 0, retries: 0, close: async () => {} };
 }
 
-/** Accepts TCP connections and reads forever; never writes a byte back. */
-async function hanging(): Promise<FaultyCollector> {
+/** Accepts TCP connections and reads forever (or, `reset`, resets at the first byte). */
+async function hanging(kind: "hang" | "reset" = "hang"): Promise<FaultyCollector> {
   const sockets = new Set<Socket>();
   let connections = 0;
   const server = createNetServer((socket) => {
     connections++;
     sockets.add(socket);
-    socket.on("data", () => {});
+    socket.on("data", () => {
+      if (kind === "reset") socket.resetAndDestroy();
+    });
     socket.on("error", () => {});
     socket.on("close", () => sockets.delete(socket));
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return {
-    kind: "hang",
+    kind,
     ...urls(addressOf(server)),
     get requests() {
       return connections;
@@ -124,7 +127,8 @@ export function startFaultyCollector(kind: FaultKind): Promise<FaultyCollector> 
     case "refuse":
       return refusing();
     case "hang":
-      return hanging();
+    case "reset":
+      return hanging(kind);
     case "status500":
       return answering(kind, 500, {});
     case "status429":
