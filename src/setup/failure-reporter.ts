@@ -43,6 +43,34 @@ export interface BatchExporter<B> {
 }
 
 /**
+ * Why an export failed, in a few stable words: the batch processor counts lost spans by
+ * the error's name (`otel.sdk.processor.span.processed{error.type}`), and the exporters'
+ * own names ("Error", "OTLPExporterError") say nothing. The HTTP status ("429", "503"),
+ * the socket error code ("ECONNREFUSED", "ECONNRESET"), "timeout", "retries_exhausted"
+ * (a retryable status until the export timeout), "concurrency_limit" (too many exports
+ * in flight), else the error's name.
+ */
+export function exportFailureReason(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "number" && Number.isInteger(code) && code >= 100 && code < 600) return String(code);
+  if (typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
+  if (error.name === "TimeoutError" || /timed? ?out/i.test(error.message)) return "timeout";
+  if (/concurrent export limit/i.test(error.message)) return "concurrency_limit";
+  // 429/502/503/504 retried until the export's timeout: the exporter keeps no status.
+  if (/retryable status/i.test(error.message)) return "retries_exhausted";
+  return error.name === "" ? "export_failed" : error.name;
+}
+
+/** The same failure, named by its reason (message kept, original as `cause`). */
+function withReason(error: Error): Error {
+  const reason = exportFailureReason(error);
+  if (error.name === reason) return error;
+  const named = new Error(error.message, { cause: error });
+  named.name = reason;
+  return named;
+}
+
+/**
  * Wraps an exporter so that a failed or throwing export is reported once per kind; the
  * result still says FAILED, but its error is marked as reported so the processor's call
  * to the global error handler does not log it again.
@@ -60,7 +88,7 @@ export function guardExporter<B>(
     export(batch, resultCallback) {
       const done = (result: ExportResult) => {
         if (result.code !== ExportResultCode.SUCCESS) {
-          const error = result.error ?? new Error("export failed");
+          const error = withReason(result.error ?? new Error("export failed"));
           reporter.report(kind, error);
           resultCallback({ code: result.code, error });
           return;
@@ -70,7 +98,7 @@ export function guardExporter<B>(
       try {
         inner.export(batch, done);
       } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
+        const failure = withReason(error instanceof Error ? error : new Error(String(error)));
         reporter.report(kind, failure);
         resultCallback({ code: ExportResultCode.FAILED, error: failure });
       }

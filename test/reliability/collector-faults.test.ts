@@ -9,6 +9,7 @@
  * are read from the batch processor's own SDK metrics, which the setup wires up.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { ERROR_TYPE_QUEUE_FULL } from "../../src/semconv.js";
 import { eventually, sleep } from "../helpers/waiting.js";
 import { FINAL_ANSWER, runAgent } from "./helpers/agent.js";
 import {
@@ -98,7 +99,16 @@ function expectReportedOnce(lines: readonly string[], dropped?: number) {
   expect(lines.length).toBeLessThan(20);
 }
 
-const FAULTS: FaultKind[] = ["refuse", "hang", "status500", "status429"];
+const FAULTS: FaultKind[] = ["refuse", "hang", "status500", "status429", "reset"];
+
+/** The `error.type` each fault's lost spans are counted under. */
+const LOSS_REASON: Record<FaultKind, string> = {
+  refuse: "ECONNREFUSED",
+  hang: "timeout",
+  status500: "500",
+  status429: "retries_exhausted",
+  reset: "ECONNRESET",
+};
 
 describe.each(FAULTS)("collector fault %s", (kind) => {
   it("never hurts the agent, keeps the queue bounded, counts drops, reports once, shuts down by the deadline", async () => {
@@ -125,6 +135,20 @@ describe.each(FAULTS)("collector fault %s", (kind) => {
     const dropped = await active.droppedSpans();
     if (kind === "hang") expect(dropped).toBeGreaterThan(0);
     expect(dropped).toBeLessThanOrEqual((RUNS + 10) * SPANS_PER_RUN);
+
+    // Every span is accounted for, by reason: exported, dropped (queue full), or lost in
+    // a failed export under this fault's reason; none vanishes silently.
+    const ended = (RUNS + 10) * SPANS_PER_RUN;
+    const accounted = async () => {
+      const processed = await active.processedSpans();
+      const total = Object.values(processed).reduce((sum, n) => sum + n, 0) + (await active.sampleQueue());
+      return total === ended ? processed : undefined;
+    };
+    const processed = await eventually("every span accounted for", accounted, 30_000, 50);
+    expect(processed[LOSS_REASON[kind]] ?? 0).toBeGreaterThan(0);
+    for (const type of Object.keys(processed)) {
+      expect(["", ERROR_TYPE_QUEUE_FULL, LOSS_REASON[kind]]).toContain(type);
+    }
 
     await expectTimelyShutdown(active);
     expectReportedOnce(active.diagLines, dropped);

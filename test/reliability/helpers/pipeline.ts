@@ -11,7 +11,7 @@ import {
   METRIC_OTEL_SDK_SPAN_PROCESSED,
   METRIC_OTEL_SDK_SPAN_QUEUE_SIZE,
 } from "../../../src/semconv.js";
-import { CollectingMetricReader, collectCounterValue } from "../../helpers/otel.js";
+import { CollectingMetricReader, collectCounterValue, collectPoints } from "../../helpers/otel.js";
 
 
 export interface PipelineOptions {
@@ -35,6 +35,8 @@ export interface Pipeline {
   sampleQueue(): Promise<number>;
   /** Spans the batch processor dropped because its queue was full. */
   droppedSpans(): Promise<number>;
+  /** Spans the batch processor finished with, by `error.type` ("" for exported). */
+  processedSpans(): Promise<Record<string, number>>;
 }
 
 /**
@@ -90,6 +92,15 @@ export async function startSetupPipeline(options: PipelineOptions): Promise<Pipe
       droppedSpans: () => collectCounterValue(reader, METRIC_OTEL_SDK_SPAN_PROCESSED, {
           [ATTR_ERROR_TYPE]: ERROR_TYPE_QUEUE_FULL,
         }),
+      async processedSpans() {
+        const points = await collectPoints(reader, METRIC_OTEL_SDK_SPAN_PROCESSED);
+        const byType: Record<string, number> = {};
+        for (const point of points) {
+          const type = String(point.attributes[ATTR_ERROR_TYPE] ?? "");
+          byType[type] = (byType[type] ?? 0) + (typeof point.value === "number" ? point.value : 0);
+        }
+        return byType;
+      },
       async shutdown() {
         try {
           await handle.shutdown();
