@@ -175,6 +175,7 @@ export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker
 export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS = "langgraph.circuit_breaker.transitions";
 export const METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS = "langgraph.fallback.activations";
 export const METRIC_LANGGRAPH_TIMEOUTS = "langgraph.timeouts";
+export const METRIC_LANGGRAPH_TIMEOUT_ABANDONED = "langgraph.timeout.abandoned";
 export const METRIC_LANGGRAPH_CACHE_REQUESTS = "langgraph.cache.requests";
 export const METRIC_LANGGRAPH_CACHE_ENTRIES = "langgraph.cache.entries";
 export const METRIC_LANGGRAPH_CACHE_EVICTIONS = "langgraph.cache.evictions";
@@ -361,6 +362,14 @@ export const METRICS: readonly MetricDefinition[] = [
     kind: "counter",
     unit: "{timeout}",
     description: "Operations aborted by withTimeout.",
+    attributes: [ATTR_LANGGRAPH_OPERATION],
+  },
+  {
+    name: METRIC_LANGGRAPH_TIMEOUT_ABANDONED,
+    kind: "updowncounter",
+    unit: "{execution}",
+    description:
+      "Executions withTimeout stopped waiting for (time up or cancelled) that still run because they ignore their abort signal.",
     attributes: [ATTR_LANGGRAPH_OPERATION],
   },
   {

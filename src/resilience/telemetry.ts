@@ -24,6 +24,7 @@ import {
   SpanKind,
   trace,
   type TracerProvider,
+  type UpDownCounter,
 } from "@opentelemetry/api";
 import { metricOptions } from "../instrumentation/metrics.js";
 import { errorType, outcomeOfError, recordSpanError } from "../instrumentation/utils.js";
@@ -36,6 +37,7 @@ import {
   METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS,
   METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS,
   METRIC_LANGGRAPH_RETRY_ATTEMPTS,
+  METRIC_LANGGRAPH_TIMEOUT_ABANDONED,
   METRIC_LANGGRAPH_TIMEOUTS,
   OUTCOME_ERROR,
   OUTCOME_OK,
@@ -59,6 +61,7 @@ export interface ResilienceInstruments {
   breakerTransitions: Counter;
   fallbackActivations: Counter;
   timeouts: Counter;
+  timeoutAbandoned: UpDownCounter;
   cacheRequests: Counter;
   cacheEvictions: Counter;
 }
@@ -122,6 +125,10 @@ function createInstruments(provider: MeterProvider): ResilienceInstruments {
     breakerTransitions: counter(METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS),
     fallbackActivations: counter(METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS),
     timeouts: counter(METRIC_LANGGRAPH_TIMEOUTS),
+    timeoutAbandoned: meter.createUpDownCounter(
+      METRIC_LANGGRAPH_TIMEOUT_ABANDONED,
+      metricOptions(METRIC_LANGGRAPH_TIMEOUT_ABANDONED),
+    ),
     cacheRequests: counter(METRIC_LANGGRAPH_CACHE_REQUESTS),
     cacheEvictions: counter(METRIC_LANGGRAPH_CACHE_EVICTIONS),
   };
@@ -147,7 +154,7 @@ export function registerObserved(kind: ObservedKind, source: ObservedSource): vo
 /** Adds to a counter of the contract; never throws. */
 export function count(
   meterProvider: MeterProvider | undefined,
-  pick: (instruments: ResilienceInstruments) => Counter,
+  pick: (instruments: ResilienceInstruments) => Counter | UpDownCounter,
   attributes: Attributes,
   value = 1,
 ): void {
