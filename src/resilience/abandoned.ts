@@ -40,8 +40,9 @@ export class AbandonedScope {
   /**
    * Resolves `true` once nothing abandoned here is running, `false` after `ms` if something
    * still is; rejects with the abort reason when `signal` aborts. Leaves no timer or listener.
+   * `unref`: the timer alone does not keep the process alive (nobody awaits the wait).
    */
-  idle(ms: number, signal?: AbortSignal): Promise<boolean> {
+  idle(ms: number, signal?: AbortSignal, unref = false): Promise<boolean> {
     if (this.pending.size === 0) return Promise.resolve(true);
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<boolean>((resolve, reject) => {
@@ -62,6 +63,7 @@ export class AbandonedScope {
         cleanup();
         resolve(false);
       }, ms);
+      if (unref) timer.unref?.();
       this.waiters.add(wake);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
