@@ -70,7 +70,12 @@ export class AbandonedScope {
   }
 }
 
-const scopes = new AsyncLocalStorage<AbandonedScope>();
+// One storage per process, shared by every copy of this package (ESM and CJS builds, or
+// two installed versions): a withRetry from one copy must see a withTimeout of the other.
+const STORAGE_KEY = Symbol.for("langgraph-otel.abandoned-scopes");
+const shared = globalThis as { [STORAGE_KEY]?: AsyncLocalStorage<AbandonedScope> };
+shared[STORAGE_KEY] ??= new AsyncLocalStorage();
+const scopes: AsyncLocalStorage<AbandonedScope> = shared[STORAGE_KEY];
 
 /** The innermost scope of the current call, if a wrapper opened one. */
 export function currentScope(): AbandonedScope | undefined {
