@@ -103,3 +103,19 @@ describe("langgraph.timeout.abandoned", () => {
     expect(points.reduce((n, p) => n + (p.value as number), 0)).toBe(0);
   });
 });
+
+describe("across copies of the package", () => {
+  it("a withRetry of one copy waits for work a withTimeout of another copy abandoned", async () => {
+    // Two module graphs stand for the ESM and CJS builds (or two installed versions).
+    const { withRetry: retryA } = await import("../../src/resilience/retry.js");
+    vi.resetModules();
+    const { withTimeout: timeoutB } = await import("../../src/resilience/timeout.js");
+    const { fn, stats } = stubbornWork(1000);
+    const call = retryA(timeoutB(fn, 100), { maxAttempts: 2, initialInterval: 10, jitter: false });
+    const outcomes = Array.from({ length: 5 }, (_, i) => call(`q${i}`).catch((e: unknown) => e));
+    await vi.advanceTimersByTimeAsync(5000);
+    await Promise.all(outcomes);
+    expect(stats.started).toBe(10);
+    expect(stats.peak).toBe(5);
+  });
+});
