@@ -122,6 +122,8 @@ export class Bulkhead implements ObservedSource, Guard {
     // here when the caller cancels, lands in this scope and keeps the slot until it ends.
     const scope = openScope();
     try {
+      // Cancelled while its slot was being handed over: don't start the work at all.
+      if (signal?.aborted) throw abortReason(signal);
       const work = runInScope(scope, () => fn(...args));
       return await raceAbort(work, signal, (abandoned) => abandon(abandoned, scope));
     } finally {
