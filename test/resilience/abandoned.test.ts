@@ -5,7 +5,13 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { TimeoutError, withRetry, withTimeout } from "../../src/index.js";
-import { ATTR_LANGGRAPH_OPERATION, METRIC_LANGGRAPH_TIMEOUT_ABANDONED } from "../../src/semconv.js";
+import {
+  ATTR_LANGGRAPH_OPERATION,
+  ATTR_LANGGRAPH_OUTCOME,
+  METRIC_LANGGRAPH_RETRY_ATTEMPTS,
+  METRIC_LANGGRAPH_TIMEOUT_ABANDONED,
+  OUTCOME_ERROR,
+} from "../../src/semconv.js";
 import { flushMicrotasks, stubbornWork, telemetryPerTest } from "./support.js";
 
 const telemetry = telemetryPerTest();
@@ -50,6 +56,8 @@ describe("withRetry(withTimeout(work)) around work that ignores its signal", () 
       initialInterval: 10,
       jitter: false,
       maxAbandonedWait: 500,
+      name: "stubborn",
+      ...telemetry().providers,
     });
     let settledAt = -1;
     const outcome = call("q")
@@ -63,6 +71,11 @@ describe("withRetry(withTimeout(work)) around work that ignores its signal", () 
     expect(settledAt - start).toBe(600);
     expect(stats.started).toBe(1);
     expect(stats.running).toBe(1);
+    // One attempt, reported as the last one (an error with no retry after it).
+    expect(await telemetry().sum(METRIC_LANGGRAPH_RETRY_ATTEMPTS, { [ATTR_LANGGRAPH_OPERATION]: "stubborn" })).toBe(1);
+    expect(
+      await telemetry().sum(METRIC_LANGGRAPH_RETRY_ATTEMPTS, { [ATTR_LANGGRAPH_OUTCOME]: OUTCOME_ERROR }),
+    ).toBe(1);
   });
 
   it("the caller's cancellation stops the wait at once", async () => {
