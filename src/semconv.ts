@@ -83,6 +83,8 @@ export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_FROM = "langgraph.circuit_breaker.fr
 export const ATTR_LANGGRAPH_CIRCUIT_BREAKER_TO = "langgraph.circuit_breaker.to";
 export const ATTR_LANGGRAPH_FALLBACK_LEVEL = "langgraph.fallback.level";
 export const ATTR_LANGGRAPH_TIMEOUT_MS = "langgraph.timeout.ms";
+export const ATTR_LANGGRAPH_BULKHEAD_NAME = "langgraph.bulkhead.name";
+export const ATTR_LANGGRAPH_BULKHEAD_WAIT_MS = "langgraph.bulkhead.wait_ms";
 /** On a resumed run's link to the run it resumed: why the two are linked. */
 export const ATTR_LANGGRAPH_LINK_TYPE = "langgraph.link.type";
 /** On a resumed run's span: seconds the run waited for the human (see the wait histogram). */
@@ -148,6 +150,8 @@ export const EVENT_LANGGRAPH_RETRY = "langgraph.retry";
 export const EVENT_LANGGRAPH_CIRCUIT_BREAKER_TRANSITION = "langgraph.circuit_breaker.transition";
 export const EVENT_LANGGRAPH_FALLBACK = "langgraph.fallback";
 export const EVENT_LANGGRAPH_TIMEOUT = "langgraph.timeout";
+export const EVENT_LANGGRAPH_BULKHEAD_WAIT = "langgraph.bulkhead.wait";
+export const EVENT_LANGGRAPH_BULKHEAD_REJECTION = "langgraph.bulkhead.rejection";
 export const EVENT_GEN_AI_FIRST_CHUNK = "gen_ai.first_chunk";
 /** Lifecycle log records (event names of OTel log records; off by default). */
 export const EVENT_LANGGRAPH_WORKFLOW_STARTED = "langgraph.workflow.started";
@@ -175,6 +179,10 @@ export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker
 export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS = "langgraph.circuit_breaker.transitions";
 export const METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS = "langgraph.fallback.activations";
 export const METRIC_LANGGRAPH_TIMEOUTS = "langgraph.timeouts";
+export const METRIC_LANGGRAPH_TIMEOUT_ABANDONED = "langgraph.timeout.abandoned";
+export const METRIC_LANGGRAPH_BULKHEAD_IN_FLIGHT = "langgraph.bulkhead.in_flight";
+export const METRIC_LANGGRAPH_BULKHEAD_QUEUED = "langgraph.bulkhead.queued";
+export const METRIC_LANGGRAPH_BULKHEAD_REJECTIONS = "langgraph.bulkhead.rejections";
 export const METRIC_LANGGRAPH_CACHE_REQUESTS = "langgraph.cache.requests";
 export const METRIC_LANGGRAPH_CACHE_ENTRIES = "langgraph.cache.entries";
 export const METRIC_LANGGRAPH_CACHE_EVICTIONS = "langgraph.cache.evictions";
@@ -362,6 +370,36 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: "{timeout}",
     description: "Operations aborted by withTimeout.",
     attributes: [ATTR_LANGGRAPH_OPERATION],
+  },
+  {
+    name: METRIC_LANGGRAPH_TIMEOUT_ABANDONED,
+    kind: "updowncounter",
+    unit: "{execution}",
+    description:
+      "Executions withTimeout stopped waiting for (time up or cancelled) that still run because they ignore their abort signal.",
+    attributes: [ATTR_LANGGRAPH_OPERATION],
+  },
+  {
+    name: METRIC_LANGGRAPH_BULKHEAD_IN_FLIGHT,
+    kind: "updowncounter",
+    unit: "{execution}",
+    description:
+      "Executions holding a bulkhead slot, abandoned ones that still run included (observed at each collection).",
+    attributes: [ATTR_LANGGRAPH_BULKHEAD_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_BULKHEAD_QUEUED,
+    kind: "updowncounter",
+    unit: "{call}",
+    description: "Calls waiting in a bulkhead's queue for a slot (observed at each collection).",
+    attributes: [ATTR_LANGGRAPH_BULKHEAD_NAME],
+  },
+  {
+    name: METRIC_LANGGRAPH_BULKHEAD_REJECTIONS,
+    kind: "counter",
+    unit: "{call}",
+    description: "Calls a bulkhead rejected because every slot and the whole queue were taken.",
+    attributes: [ATTR_LANGGRAPH_BULKHEAD_NAME],
   },
   {
     name: METRIC_LANGGRAPH_CACHE_REQUESTS,

@@ -57,17 +57,27 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * Settles like `work`, unless `signal` aborts first: then rejects with the abort reason
- * at once. A later rejection of `work` is handled here, so it is never "unhandled".
+ * at once, and hands the still-running work to `onAbandon` (see abandoned.ts). A later
+ * rejection of `work` is handled here, so it is never "unhandled".
  */
-export function raceAbort<T>(work: T | PromiseLike<T>, signal?: AbortSignal): Promise<T> {
+export function raceAbort<T>(
+  work: T | PromiseLike<T>,
+  signal?: AbortSignal,
+  onAbandon?: (work: Promise<T>) => void,
+): Promise<T> {
   const promise = Promise.resolve(work);
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.catch(() => undefined);
+    onAbandon?.(promise);
     return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
+    const onAbort = () => {
+      // Unsettled here, though work that honours the signal may settle a microtask later.
+      onAbandon?.(promise);
+      reject(abortReason(signal));
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {

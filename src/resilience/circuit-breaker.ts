@@ -24,13 +24,13 @@ import {
   EVENT_LANGGRAPH_CIRCUIT_BREAKER_TRANSITION,
 } from "../semconv.js";
 import { abortReason } from "./abort.js";
-import { CircuitOpenError, isAbortError, isControlFlowError } from "./errors.js";
-import { named, type Operation, signalOf, type WrappedOperation } from "./operation.js";
+import { CircuitOpenError, isAbortError, isBulkheadRejectedError, isControlFlowError } from "./errors.js";
+import { checkOption, type Guard, guardOf, wrapIn } from "./guard.js";
+import { type Operation, signalOf, type WrappedOperation } from "./operation.js";
 import {
   activeSpanEvent,
   count,
   guard,
-  inOwnSpan,
   instrumentsFor,
   type ObservedSource,
   registerObserved,
@@ -75,8 +75,9 @@ export interface CircuitBreakerOptions extends TelemetryOptions {
    */
   probeTimeoutMs?: number;
   /**
-   * Which errors count as failures. Default: all but aborts and LangGraph control flow
-   * (interrupts, `Command.PARENT`), which say nothing about the service's health.
+   * Which errors count as failures. Default: all but aborts, LangGraph control flow
+   * (interrupts, `Command.PARENT`) and bulkhead rejections, which say nothing about the
+   * service's health.
    */
   isFailure?: (error: unknown) => boolean;
   /** Called after every transition; a throwing listener is logged and ignored. */
@@ -127,12 +128,8 @@ class SlidingWindow {
 }
 
 function defaultIsFailure(err: unknown): boolean {
-  return !isAbortError(err) && !isControlFlowError(err);
-}
-
-function checkOption(name: string, value: number, ok: boolean): number {
-  if (!ok) throw new RangeError(`CircuitBreaker: invalid ${name}: ${value}`);
-  return value;
+  // A bulkhead's rejection is our own load shedding, not the service failing.
+  return !isAbortError(err) && !isControlFlowError(err) && !isBulkheadRejectedError(err);
 }
 
 /** A call admitted through the breaker: which state generation, and whether it probes. */
@@ -143,7 +140,7 @@ interface Ticket {
   admittedAt: number;
 }
 
-export class CircuitBreaker implements ObservedSource {
+export class CircuitBreaker implements ObservedSource, Guard {
   readonly name: string;
   readonly meterProvider: MeterProvider | undefined;
   private readonly options: CircuitBreakerOptions;
@@ -171,22 +168,22 @@ export class CircuitBreaker implements ObservedSource {
     this.meterProvider = options.meterProvider;
     this.clock = options.clock ?? Date.now;
     const threshold = options.failureThreshold ?? 5;
-    this.failureThreshold = checkOption("failureThreshold", threshold, Number.isInteger(threshold) && threshold >= 1);
+    this.failureThreshold = checkOption("CircuitBreaker", "failureThreshold", threshold, Number.isInteger(threshold) && threshold >= 1);
     const recovery = options.recoveryTimeoutMs ?? 30_000;
-    this.recoveryTimeoutMs = checkOption("recoveryTimeoutMs", recovery, Number.isFinite(recovery) && recovery >= 0);
+    this.recoveryTimeoutMs = checkOption("CircuitBreaker", "recoveryTimeoutMs", recovery, Number.isFinite(recovery) && recovery >= 0);
     const probes = options.halfOpenMaxProbes ?? 1;
-    this.halfOpenMaxProbes = checkOption("halfOpenMaxProbes", probes, Number.isInteger(probes) && probes >= 1);
+    this.halfOpenMaxProbes = checkOption("CircuitBreaker", "halfOpenMaxProbes", probes, Number.isInteger(probes) && probes >= 1);
     const successes = options.successThreshold ?? 1;
-    this.successThreshold = checkOption("successThreshold", successes, Number.isInteger(successes) && successes >= 1);
+    this.successThreshold = checkOption("CircuitBreaker", "successThreshold", successes, Number.isInteger(successes) && successes >= 1);
     const probeTimeout = options.probeTimeoutMs ?? 30_000;
-    this.probeTimeoutMs = checkOption("probeTimeoutMs", probeTimeout, Number.isFinite(probeTimeout) && probeTimeout > 0);
+    this.probeTimeoutMs = checkOption("CircuitBreaker", "probeTimeoutMs", probeTimeout, Number.isFinite(probeTimeout) && probeTimeout > 0);
     const minimumCalls = options.minimumCalls ?? 10;
-    this.minimumCalls = checkOption("minimumCalls", minimumCalls, Number.isInteger(minimumCalls) && minimumCalls >= 1);
+    this.minimumCalls = checkOption("CircuitBreaker", "minimumCalls", minimumCalls, Number.isInteger(minimumCalls) && minimumCalls >= 1);
     if (options.failureRatio !== undefined) {
       const ratio = options.failureRatio;
-      checkOption("failureRatio", ratio, ratio > 0 && ratio <= 1);
+      checkOption("CircuitBreaker", "failureRatio", ratio, ratio > 0 && ratio <= 1);
       const windowMs = options.windowMs ?? 60_000;
-      checkOption("windowMs", windowMs, Number.isFinite(windowMs) && windowMs > 0);
+      checkOption("CircuitBreaker", "windowMs", windowMs, Number.isFinite(windowMs) && windowMs > 0);
       this.window = new SlidingWindow(windowMs);
     }
     registerObserved("breakerState", this);
@@ -230,13 +227,7 @@ export class CircuitBreaker implements ObservedSource {
 
   /** `fn` guarded by this breaker, with the same parameters (usable as a LangGraph node). */
   wrap<A extends unknown[], R>(fn: Operation<A, R>): WrappedOperation<A, R> {
-    const breaker = this;
-    async function guarded(...args: A): Promise<R> {
-      return inOwnSpan(breaker.options, { [ATTR_LANGGRAPH_CIRCUIT_BREAKER_NAME]: breaker.name }, () =>
-        breaker.execute(fn, ...args),
-      );
-    }
-    return named(guarded, fn);
+    return wrapIn(this, this.options, { [ATTR_LANGGRAPH_CIRCUIT_BREAKER_NAME]: this.name }, fn);
   }
 
   /** Back to closed, counters cleared (an operator's manual reset). */
@@ -345,7 +336,5 @@ export function withCircuitBreaker<A extends unknown[], R>(
   fn: Operation<A, R>,
   breaker: CircuitBreaker | CircuitBreakerOptions = {},
 ): WrappedOperation<A, R> {
-  // Duck-typed: a breaker from the package's other (ESM/CJS) copy is a breaker too.
-  const existing = typeof (breaker as Partial<CircuitBreaker>).wrap === "function";
-  return (existing ? (breaker as CircuitBreaker) : new CircuitBreaker(breaker as CircuitBreakerOptions)).wrap(fn);
+  return guardOf(breaker, (options: CircuitBreakerOptions) => new CircuitBreaker(options)).wrap(fn);
 }

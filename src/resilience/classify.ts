@@ -4,7 +4,13 @@
  * mechanism behaves alike) with network error codes, programming errors and the
  * wrappers' own errors.
  */
-import { isAbortError, isCircuitOpenError, isControlFlowError, isTimeoutError } from "./errors.js";
+import {
+  isAbortError,
+  isBulkheadRejectedError,
+  isCircuitOpenError,
+  isControlFlowError,
+  isTimeoutError,
+} from "./errors.js";
 
 export type ErrorClass = "transient" | "permanent";
 
@@ -59,6 +65,8 @@ export function classifyError(err: unknown): ErrorClass {
   const e = asErrorLike(err);
   if (e === undefined) return "transient";
   if (isControlFlowError(err) || isAbortError(err) || isCircuitOpenError(err)) return "permanent";
+  // Load shedding: retrying from inside the same call would only queue up again.
+  if (isBulkheadRejectedError(err)) return "permanent";
   if (isTimeoutError(err)) return "transient";
   const name = typeof e.name === "string" ? e.name : "";
   if (name === "GraphValueError" || name === "GraphRecursionError") return "permanent";

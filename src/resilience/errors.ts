@@ -19,6 +19,25 @@ export class CircuitOpenError extends Error {
   }
 }
 
+/**
+ * Thrown by a `Bulkhead` whose slots and queue are all taken: load shedding, which says
+ * nothing about the dependency's health (not a breaker failure; not retried by default).
+ */
+export class BulkheadRejectedError extends Error {
+  override readonly name = "BulkheadRejectedError";
+  /** The bulkhead's name (`langgraph.bulkhead.name`). */
+  readonly bulkheadName: string;
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+
+  constructor(bulkheadName: string, maxConcurrent: number, maxQueue: number) {
+    super(`bulkhead "${bulkheadName}" is full (${maxConcurrent} running, ${maxQueue} queued)`);
+    this.bulkheadName = bulkheadName;
+    this.maxConcurrent = maxConcurrent;
+    this.maxQueue = maxQueue;
+  }
+}
+
 /** Thrown by `withTimeout` when the work did not settle in time. */
 export class TimeoutError extends Error {
   override readonly name = "TimeoutError";
@@ -57,6 +76,10 @@ export function isAbortError(err: unknown): boolean {
 
 export function isCircuitOpenError(err: unknown): err is CircuitOpenError {
   return nameOf(err) === "CircuitOpenError";
+}
+
+export function isBulkheadRejectedError(err: unknown): err is BulkheadRejectedError {
+  return nameOf(err) === "BulkheadRejectedError";
 }
 
 export function isTimeoutError(err: unknown): boolean {

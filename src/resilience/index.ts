@@ -1,4 +1,5 @@
 export { type BackoffPolicy, backoffCeiling, backoffDelay } from "./backoff.js";
+export { Bulkhead, type BulkheadOptions, withBulkhead } from "./bulkhead.js";
 export {
   CircuitBreaker,
   type CircuitBreakerOptions,
@@ -7,8 +8,10 @@ export {
 } from "./circuit-breaker.js";
 export { classifyError, type ErrorClass, parseRetryAfter, retryAfterHint } from "./classify.js";
 export {
+  BulkheadRejectedError,
   CircuitOpenError,
   isAbortError,
+  isBulkheadRejectedError,
   isCircuitOpenError,
   isControlFlowError,
   isTimeoutError,

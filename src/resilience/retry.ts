@@ -18,6 +18,7 @@ import {
   OUTCOME_OK,
   type Outcome,
 } from "../semconv.js";
+import { type AbandonedScope, abandon, currentScope, openScope, runInScope } from "./abandoned.js";
 import { abortReason, linkSignals, raceAbort, sleep } from "./abort.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import { classifyError, type ErrorClass, retryAfterHint } from "./classify.js";
@@ -56,6 +57,13 @@ export interface RetryPolicy extends TelemetryOptions {
    * 60 000.
    */
   maxRetryAfter?: number;
+  /**
+   * How long the next attempt may wait for the previous one when that one was abandoned
+   * but still runs (a `withTimeout` inside gave up on work that ignores its signal), ms.
+   * Attempts of one call never overlap: past this wait the retries end with the last
+   * error. Default 30 000.
+   */
+  maxAbandonedWait?: number;
   /** Stops the retries (and the wait between them) as soon as it aborts. */
   signal?: AbortSignal;
   /** `langgraph.operation`. Default: the node name inside a node, else the function name. */
@@ -67,6 +75,7 @@ export interface RetryPolicy extends TelemetryOptions {
 interface ResolvedRetryPolicy extends BackoffPolicy {
   maxAttempts: number;
   maxRetryAfter: number;
+  maxAbandonedWait: number;
   random: () => number;
 }
 
@@ -89,6 +98,7 @@ function resolvePolicy(policy: RetryPolicy): ResolvedRetryPolicy {
     maxInterval: positive("maxInterval", policy.maxInterval ?? 30_000, true),
     jitter: policy.jitter ?? true,
     maxRetryAfter: positive("maxRetryAfter", policy.maxRetryAfter ?? 60_000, true),
+    maxAbandonedWait: positive("maxAbandonedWait", policy.maxAbandonedWait ?? 30_000, true),
     random: policy.random ?? Math.random,
   };
 }
@@ -143,6 +153,24 @@ function reportAttempt(
 }
 
 /**
+ * The wait before the next attempt, `undefined` to stop. Attempts of one call never run at
+ * once: when the failed attempt abandoned work that still runs (a `withTimeout` inside gave
+ * up on work that ignores its signal), the backoff runs alongside waiting for it to end;
+ * if it outlives `maxAbandonedWait`, the retries stop.
+ */
+async function waitBeforeNext(
+  attempt: AbandonedScope,
+  delay: number | undefined,
+  resolved: ResolvedRetryPolicy,
+  signal: AbortSignal | undefined,
+): Promise<number | undefined> {
+  if (delay === undefined || attempt.size === 0) return delay;
+  const start = Date.now();
+  if (!(await attempt.idle(resolved.maxAbandonedWait, signal))) return undefined;
+  return Math.max(0, delay - (Date.now() - start));
+}
+
+/**
  * Wraps `fn` so that transient failures are retried. Works as a LangGraph node:
  * `addNode("call", withRetry(node, { maxAttempts: 4 }))`. The caller's `config.signal`
  * (and `policy.signal`) stop the loop at once, mid-attempt or mid-wait, with the abort
@@ -160,12 +188,16 @@ export function withRetry<A extends unknown[], R>(
     const link = policy.signal !== undefined ? linkSignals([callerSignal, policy.signal]) : undefined;
     const signal = link?.signal ?? callerSignal;
     const callArgs = link !== undefined ? withSignal(args, link.signal, fn) : args;
+    // Attempts run in a scope of their own: work they abandon is known here (abandoned.ts).
+    const outer = currentScope();
     try {
       return await inOwnSpan(policy, { [ATTR_LANGGRAPH_OPERATION]: operation }, async () => {
         for (let attempt = 1; ; attempt++) {
           if (signal?.aborted) throw abortReason(signal);
+          const scope = openScope();
           try {
-            const value = await raceAbort(fn(...callArgs), signal);
+            const work = runInScope(scope, () => fn(...callArgs));
+            const value = await raceAbort(work, signal, (abandoned) => abandon(abandoned, outer));
             reportAttempt(policy, operation, attempt, OUTCOME_OK);
             return value;
           } catch (err) {
@@ -173,10 +205,14 @@ export function withRetry<A extends unknown[], R>(
               reportAttempt(policy, operation, attempt, OUTCOME_CANCELLED, err);
               throw err;
             }
-            const delay = nextDelay(policy, resolved, err, attempt);
-            reportAttempt(policy, operation, attempt, OUTCOME_ERROR, err, delay);
-            if (delay === undefined) throw err;
-            await sleep(delay, signal);
+            let remaining: number | undefined;
+            try {
+              remaining = await waitBeforeNext(scope, nextDelay(policy, resolved, err, attempt), resolved, signal);
+            } finally {
+              reportAttempt(policy, operation, attempt, OUTCOME_ERROR, err, remaining);
+            }
+            if (remaining === undefined) throw err;
+            if (remaining > 0) await sleep(remaining, signal);
           }
         }
       });

@@ -24,11 +24,15 @@ import {
   SpanKind,
   trace,
   type TracerProvider,
+  type UpDownCounter,
 } from "@opentelemetry/api";
 import { metricOptions } from "../instrumentation/metrics.js";
 import { errorType, outcomeOfError, recordSpanError } from "../instrumentation/utils.js";
 import {
   ATTR_LANGGRAPH_OUTCOME,
+  METRIC_LANGGRAPH_BULKHEAD_IN_FLIGHT,
+  METRIC_LANGGRAPH_BULKHEAD_QUEUED,
+  METRIC_LANGGRAPH_BULKHEAD_REJECTIONS,
   METRIC_LANGGRAPH_CACHE_ENTRIES,
   METRIC_LANGGRAPH_CACHE_EVICTIONS,
   METRIC_LANGGRAPH_CACHE_REQUESTS,
@@ -36,6 +40,7 @@ import {
   METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS,
   METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS,
   METRIC_LANGGRAPH_RETRY_ATTEMPTS,
+  METRIC_LANGGRAPH_TIMEOUT_ABANDONED,
   METRIC_LANGGRAPH_TIMEOUTS,
   OUTCOME_ERROR,
   OUTCOME_OK,
@@ -59,24 +64,29 @@ export interface ResilienceInstruments {
   breakerTransitions: Counter;
   fallbackActivations: Counter;
   timeouts: Counter;
+  timeoutAbandoned: UpDownCounter;
+  bulkheadRejections: Counter;
   cacheRequests: Counter;
   cacheEvictions: Counter;
 }
+
+export type ObservedKind = "breakerState" | "cacheEntries" | "bulkheadInFlight" | "bulkheadQueued";
 
 /** Something whose current value an observable instrument reports at each collection. */
 export interface ObservedSource {
   /** The provider the source reports to; `undefined` follows the global provider. */
   readonly meterProvider: MeterProvider | undefined;
-  observe(): { value: number; attributes: Attributes };
+  /** The value for instrument `kind` (a source registered for several kinds tells them apart). */
+  observe(kind: ObservedKind): { value: number; attributes: Attributes };
 }
-
-export type ObservedKind = "breakerState" | "cacheEntries";
 
 // Weak references: a breaker or cache that the app drops stops being observed, with no
 // dispose() to remember.
 const observed: Record<ObservedKind, Set<WeakRef<ObservedSource>>> = {
   breakerState: new Set(),
   cacheEntries: new Set(),
+  bulkheadInFlight: new Set(),
+  bulkheadQueued: new Set(),
 };
 
 const instrumentsByProvider = new WeakMap<MeterProvider, ResilienceInstruments>();
@@ -94,7 +104,7 @@ function observeAll(kind: ObservedKind, provider: MeterProvider, result: Observa
     }
     if (effectiveProvider(source.meterProvider) !== provider) continue;
     try {
-      const { value, attributes } = source.observe();
+      const { value, attributes } = source.observe(kind);
       result.observe(value, attributes);
     } catch (err) {
       diag.warn("langgraph-otel: observing a resilience gauge failed", err);
@@ -111,17 +121,23 @@ function createInstruments(provider: MeterProvider): ResilienceInstruments {
       metricOptions(METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE),
     )
     .addCallback((result) => observeAll("breakerState", provider, result));
-  meter
-    .createObservableUpDownCounter(
-      METRIC_LANGGRAPH_CACHE_ENTRIES,
-      metricOptions(METRIC_LANGGRAPH_CACHE_ENTRIES),
-    )
-    .addCallback((result) => observeAll("cacheEntries", provider, result));
+  const observedUpDown = (name: string, kind: ObservedKind) =>
+    meter
+      .createObservableUpDownCounter(name, metricOptions(name))
+      .addCallback((result) => observeAll(kind, provider, result));
+  observedUpDown(METRIC_LANGGRAPH_CACHE_ENTRIES, "cacheEntries");
+  observedUpDown(METRIC_LANGGRAPH_BULKHEAD_IN_FLIGHT, "bulkheadInFlight");
+  observedUpDown(METRIC_LANGGRAPH_BULKHEAD_QUEUED, "bulkheadQueued");
   return {
     retryAttempts: counter(METRIC_LANGGRAPH_RETRY_ATTEMPTS),
     breakerTransitions: counter(METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS),
     fallbackActivations: counter(METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS),
     timeouts: counter(METRIC_LANGGRAPH_TIMEOUTS),
+    timeoutAbandoned: meter.createUpDownCounter(
+      METRIC_LANGGRAPH_TIMEOUT_ABANDONED,
+      metricOptions(METRIC_LANGGRAPH_TIMEOUT_ABANDONED),
+    ),
+    bulkheadRejections: counter(METRIC_LANGGRAPH_BULKHEAD_REJECTIONS),
     cacheRequests: counter(METRIC_LANGGRAPH_CACHE_REQUESTS),
     cacheEvictions: counter(METRIC_LANGGRAPH_CACHE_EVICTIONS),
   };
@@ -147,7 +163,7 @@ export function registerObserved(kind: ObservedKind, source: ObservedSource): vo
 /** Adds to a counter of the contract; never throws. */
 export function count(
   meterProvider: MeterProvider | undefined,
-  pick: (instruments: ResilienceInstruments) => Counter,
+  pick: (instruments: ResilienceInstruments) => Counter | UpDownCounter,
   attributes: Attributes,
   value = 1,
 ): void {

@@ -4,10 +4,17 @@
  * the time is up, and the caller gets that `TimeoutError` at once even if the work ignores
  * its signal. The timer is cleared however the call ends, so none is left running.
  *
- * Telemetry: `langgraph.timeouts` and a `langgraph.timeout` event on the active span.
+ * Work that ignores its signal goes on running: it is abandoned, not stopped. It is then
+ * added to the enclosing wrappers' scopes (abandoned.ts), so `withRetry` waits for it before
+ * the next attempt and a bulkhead keeps its slot, and counted in `langgraph.timeout.abandoned`
+ * until it settles.
+ *
+ * Telemetry: `langgraph.timeouts`, `langgraph.timeout.abandoned` and a `langgraph.timeout`
+ * event on the active span.
  */
-import { trace } from "@opentelemetry/api";
+import { type Attributes, type MeterProvider, trace, type UpDownCounter } from "@opentelemetry/api";
 import { ATTR_LANGGRAPH_OPERATION, ATTR_LANGGRAPH_TIMEOUT_MS, EVENT_LANGGRAPH_TIMEOUT } from "../semconv.js";
+import { type AbandonedScope, abandon, currentScope } from "./abandoned.js";
 import { abortReason, linkSignals, raceAbort } from "./abort.js";
 import { TimeoutError } from "./errors.js";
 import {
@@ -18,13 +25,31 @@ import {
   type WrappedOperation,
   withSignal,
 } from "./operation.js";
-import { count, guard, inOwnSpan, type TelemetryOptions } from "./telemetry.js";
+import { count, guard, inOwnSpan, instrumentsFor, type TelemetryOptions } from "./telemetry.js";
 
 export interface TimeoutOptions extends TelemetryOptions {
   /** `langgraph.operation`. Default: the node name inside a node, else the function name. */
   name?: string;
   /** Another signal that cancels the work (besides the caller's `config.signal`). */
   signal?: AbortSignal;
+}
+
+/** Hands abandoned work to the enclosing scopes and counts it until it settles. */
+function trackAbandoned(
+  work: Promise<unknown>,
+  scope: AbandonedScope | undefined,
+  meterProvider: MeterProvider | undefined,
+  attributes: Attributes,
+): void {
+  abandon(work, scope);
+  // The same instrument for +1 and -1, even if the global provider changes in between.
+  let gauge: UpDownCounter | undefined;
+  guard("recording a metric", () => {
+    gauge = instrumentsFor(meterProvider).timeoutAbandoned;
+    gauge.add(1, attributes);
+  });
+  const settled = () => guard("recording a metric", () => gauge?.add(-1, attributes));
+  work.then(settled, settled);
 }
 
 export function withTimeout<A extends unknown[], R>(
@@ -37,6 +62,7 @@ export function withTimeout<A extends unknown[], R>(
   }
   async function timed(...args: A): Promise<R> {
     const operation = operationName(options.name, fn, args);
+    const scope = currentScope();
     return inOwnSpan(options, { [ATTR_LANGGRAPH_OPERATION]: operation }, async () => {
       const link = linkSignals([signalOf(args), options.signal]);
       if (link.signal.aborted) throw abortReason(link.signal);
@@ -51,7 +77,9 @@ export function withTimeout<A extends unknown[], R>(
         link.abort(new TimeoutError(operation, ms));
       }, ms);
       try {
-        return await raceAbort(fn(...withSignal(args, link.signal, fn)), link.signal);
+        return await raceAbort(fn(...withSignal(args, link.signal, fn)), link.signal, (work) =>
+          trackAbandoned(work, scope, options.meterProvider, { [ATTR_LANGGRAPH_OPERATION]: operation }),
+        );
       } finally {
         clearTimeout(timer);
         link.dispose();

@@ -13,6 +13,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import { afterEach, beforeEach, vi } from "vitest";
 import { attributesMatch, CollectingMetricReader } from "../helpers/otel.js";
 
 let contextManager: AsyncLocalStorageContextManager | undefined;
@@ -91,6 +92,48 @@ export class Telemetry {
     await this.meterProvider.shutdown();
     await this.tracerProvider.shutdown();
   }
+}
+
+/**
+ * A fresh `Telemetry` and fake timers for each test of the file (call at the top level);
+ * returns a getter for the current test's `Telemetry`.
+ */
+export function telemetryPerTest(): () => Telemetry {
+  let current: Telemetry | undefined;
+  beforeEach(() => {
+    current = new Telemetry();
+    vi.useFakeTimers();
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await current?.shutdown();
+  });
+  return () => {
+    if (current === undefined) throw new Error("telemetryPerTest: no test is running");
+    return current;
+  };
+}
+
+/**
+ * Work that takes `ms` (or forever when undefined) whatever its signal says, counting the
+ * executions in flight, their peak and how many started.
+ */
+export function stubbornWork(ms: number | undefined) {
+  const stats = { running: 0, peak: 0, started: 0 };
+  const fn = async (_input: string, _config?: { signal?: AbortSignal }): Promise<string> => {
+    stats.started++;
+    stats.running++;
+    stats.peak = Math.max(stats.peak, stats.running);
+    try {
+      await new Promise<void>((resolve) => {
+        if (ms !== undefined) setTimeout(resolve, ms);
+      });
+      return "late";
+    } finally {
+      stats.running--;
+    }
+  };
+  return { fn, stats };
 }
 
 /** Events named `name` on a span. */

@@ -2,8 +2,10 @@
 import { Annotation, type LangGraphRunnableConfig, StateGraph } from "@langchain/langgraph";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  Bulkhead,
   CircuitBreaker,
   type WrappedOperation,
+  withBulkhead,
   withCircuitBreaker,
   withFallback,
   withRetry,
@@ -24,6 +26,10 @@ describe("composition types", () => {
     const b = withTimeout(withFallback(withRetry(node), syncCanned), 1000);
     const c = breaker.wrap(withRetry(withTimeout(node, 1000)));
     const d = withCircuitBreaker(withFallback(node, syncCanned, { name: "x" }));
+    const e = withRetry(withTimeout(breaker.wrap(new Bulkhead().wrap(node)), 1000));
+    const f = withBulkhead(withFallback(node, syncCanned), { maxConcurrent: 1 });
+    expectTypeOf(e).toEqualTypeOf<Node>();
+    expectTypeOf(f).toEqualTypeOf<Node>();
     expectTypeOf(a).toEqualTypeOf<Node>();
     expectTypeOf(b).toEqualTypeOf<Node>();
     expectTypeOf(c).toEqualTypeOf<Node>();
