@@ -427,7 +427,7 @@ export const METRICS: readonly MetricDefinition[] = [
     kind: "counter",
     unit: "{span}",
     description:
-      "Spans the batch span processor handled (OTel SDK); `error.type=queue_full` counts spans dropped because the queue was full.",
+      "Spans the batch span processor handled (OTel SDK); `error.type` counts the lost ones by reason: `queue_full`, or why the export failed (`ECONNREFUSED`, `timeout`, `retries_exhausted`, an HTTP status).",
     attributes: [ATTR_OTEL_COMPONENT_TYPE, ATTR_OTEL_COMPONENT_NAME, ATTR_ERROR_TYPE],
   },
   {

@@ -50,6 +50,11 @@ export function eq(label: string, value: string): string {
   return `${label}="${value}"`;
 }
 
+/** `label!="value"` */
+export function ne(label: string, value: string): string {
+  return `${label}!="${value}"`;
+}
+
 /** `sum by (labels) (rate(selector[window]))`, or a plain sum without labels. */
 export function sumRate(selector: string, by: readonly string[] = [], window = RATE): string {
   const grouping = by.length === 0 ? "" : ` by (${by.join(", ")})`;

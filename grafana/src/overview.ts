@@ -7,7 +7,6 @@ import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/tabl
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { StackingConfigBuilder } from "@grafana/grafana-foundation-sdk/common";
 import {
-  ERROR_TYPE_QUEUE_FULL,
   METRIC_GEN_AI_WORKFLOW_DURATION,
   METRIC_LANGGRAPH_WORKFLOW_ACTIVE,
   METRIC_OTEL_SDK_SPAN_PROCESSED,
@@ -18,6 +17,7 @@ import {
 import {
   dashboard,
   eq,
+  ne,
   MATCH,
   prom,
   promTable,
@@ -40,12 +40,9 @@ const failedRuns = sel(
 const runBuckets = sel(bucket(METRIC_GEN_AI_WORKFLOW_DURATION), MATCH.service, MATCH.workflow);
 const active = sel(promMetric(METRIC_LANGGRAPH_WORKFLOW_ACTIVE), MATCH.service, MATCH.workflow);
 
-// The app's span queue (OTel SDK self-metrics): spans dropped, and how full it runs.
-const droppedSpans = sel(
-  promMetric(METRIC_OTEL_SDK_SPAN_PROCESSED),
-  MATCH.service,
-  eq(LABEL.errorType, ERROR_TYPE_QUEUE_FULL),
-);
+// The app's span queue (OTel SDK self-metrics): spans lost, by reason (queue_full, or why
+// an export failed), and how full the queue runs.
+const lostSpans = sel(promMetric(METRIC_OTEL_SDK_SPAN_PROCESSED), MATCH.service, ne(LABEL.errorType, ""));
 const queueSize = sel(promMetric(METRIC_OTEL_SDK_SPAN_QUEUE_SIZE), MATCH.service);
 const queueCapacity = sel(promMetric(METRIC_OTEL_SDK_SPAN_QUEUE_CAPACITY), MATCH.service);
 
@@ -153,13 +150,13 @@ export function overviewDashboard(): Dashboard {
     .withRow(new RowBuilder("Telemetry pipeline"))
     .withPanel(
       new TimeseriesPanel()
-        .title("Spans dropped (queue full)")
+        .title("Spans lost")
         .description(
-          "Spans the app's batch span processor dropped because its bounded queue was full: the collector is down, slow or refusing (alert LangGraphTelemetryDropped). The agent is unaffected; traces have gaps.",
+          "Spans the app never delivered, by reason: queue_full (the bounded span queue was full), or why an export failed (ECONNREFUSED, ECONNRESET, timeout, retries_exhausted, an HTTP status). The collector is down, slow or refusing (alert LangGraphTelemetryDropped). The agent is unaffected; traces have gaps.",
         )
         .unit("short")
         .min(0)
-        .withTarget(prom(sumRate(droppedSpans, ["instance"]), "{{instance}}"))
+        .withTarget(prom(sumRate(lostSpans, ["instance", LABEL.errorType]), `{{instance}} {{${LABEL.errorType}}}`))
         .span(12),
     )
     .withPanel(

@@ -314,7 +314,7 @@ export const ATTRIBUTE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [ATTR_GEN_AI_INPUT_MESSAGES]: "prompt messages (only with content capture on, redacted)",
   [ATTR_GEN_AI_OUTPUT_MESSAGES]: "completion messages (only with content capture on, redacted)",
   [ATTR_ERROR_TYPE]:
-    "error class name, only when the outcome is `error`; on the SDK's span queue metric, `queue_full` for dropped spans",
+    "error class name, only when the outcome is `error`; on the SDK's span queue metric, why a span was lost (`queue_full`, `ECONNREFUSED`, `timeout`, `retries_exhausted`, an HTTP status)",
   [ATTR_OTEL_COMPONENT_TYPE]: "SDK component reporting its own metrics (`batching_span_processor`)",
   [ATTR_OTEL_COMPONENT_NAME]: "instance of that component (`batching_span_processor/0`)",
   [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: "resource attribute: the deployment environment",
