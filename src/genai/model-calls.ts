@@ -37,6 +37,7 @@ import { asDict, type GenAIHost, nonEmptyString, providerName, requestModelOf } 
 import { costOf, findPrice } from "./pricing.js";
 import { readModelResponse, type TokenUsage } from "./usage.js";
 import { setCacheLookupAttributes, takeCacheLookup } from "../cache/index.js";
+import { metricErrorType } from "../series-budget.js";
 
 /** A model call in flight. */
 interface ModelCall {
@@ -195,7 +196,7 @@ export class ModelCalls {
     if (instruments === undefined) return;
     const attributes = this.modelAttributes(call);
     attributes[ATTR_GEN_AI_OPERATION_NAME] = call.operation;
-    if (type !== undefined) attributes[ATTR_ERROR_TYPE] = type;
+    if (type !== undefined) attributes[ATTR_ERROR_TYPE] = metricErrorType(type);
     instruments.operationDuration.record(secondsSince(call.startedAt), attributes);
   }
 

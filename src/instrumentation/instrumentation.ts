@@ -13,7 +13,7 @@ import type {
 import { createGraphInstruments, type GraphInstruments } from "./metrics.js";
 import { invokeOwnerOf, wrapGetNode, wrapTaskInvoke } from "./node-attempt.js";
 import { noteGraphTracing } from "./run-context.js";
-import { SeriesCache } from "./series.js";
+import { MAX_CACHED_SERIES, SeriesCache } from "./series.js";
 import {
   findPregelNodePrototype,
   findPregelNodePrototypeInExports,
@@ -172,13 +172,16 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     }
   }
 
-  /** Whether a node gets a span, decided once per node name. */
+  /**
+   * Whether a node gets a span, decided once per node name; past MAX_CACHED_SERIES names
+   * (generated node names) decided afresh each time, so the map stays bounded.
+   */
   private _isNodeTraced(nodeName: string): boolean {
     this._nodeTraced ??= new Map();
     let traced = this._nodeTraced.get(nodeName);
     if (traced === undefined) {
       traced = this._decideNodeTraced(nodeName);
-      this._nodeTraced.set(nodeName, traced);
+      if (this._nodeTraced.size < MAX_CACHED_SERIES) this._nodeTraced.set(nodeName, traced);
     }
     return traced;
   }

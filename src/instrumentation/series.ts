@@ -8,6 +8,7 @@ import {
   SPAN_INVOKE_NODE,
   SPAN_INVOKE_WORKFLOW,
 } from "../semconv.js";
+import { metricErrorType } from "../series-budget.js";
 import { spanName } from "./utils.js";
 
 /**
@@ -24,7 +25,7 @@ export class SeriesAttributes {
   /** `base` plus the outcome and, for errors, `error.type` (not cached: unbounded). */
   withOutcome(outcome: Outcome, errorType?: string): Attributes {
     if (errorType !== undefined) {
-      return { ...this.base, [ATTR_LANGGRAPH_OUTCOME]: outcome, [ATTR_ERROR_TYPE]: errorType };
+      return { ...this.base, [ATTR_LANGGRAPH_OUTCOME]: outcome, [ATTR_ERROR_TYPE]: metricErrorType(errorType) };
     }
     let attributes = this.withOutcomes.get(outcome);
     if (attributes === undefined) {

@@ -25,6 +25,7 @@ import { FailureReporter } from "./failure-reporter.js";
 import { createInstrumentations, instrumentationsReady } from "./instrumentations.js";
 import type { ObservabilityOptions } from "./options.js";
 import { type MetricsEndpoint, serveMetrics } from "./prometheus-server.js";
+import { seriesBudgetViews } from "./metric-views.js";
 import { buildResource } from "./resource.js";
 
 export interface ShutdownResult {
@@ -136,7 +137,7 @@ function start(options: ObservabilityOptions, config: ResolvedConfig): Observabi
   const resource = buildResource(config.resourceAttributes, options.resourceDetectors);
   // Made here rather than by NodeSDK so that the span queue can report to it as well.
   const meterProvider =
-    metricReaders.length > 0 ? new sdkMetrics.MeterProvider({ resource, readers: metricReaders }) : undefined;
+    metricReaders.length > 0 ? new sdkMetrics.MeterProvider({ resource, readers: metricReaders, views: seriesBudgetViews() }) : undefined;
   const spanProcessors: tracing.SpanProcessor[] = [
     ...sdkInstrumentations.spanProcessors,
     ...(config.lifecycleLogs ? [new LifecycleLogSpanProcessor()] : []),
@@ -388,7 +389,7 @@ function join(
     ];
     if (readers.length > 0) {
       const resource = buildResource(config.resourceAttributes, options.resourceDetectors);
-      meterProvider = new sdkMetrics.MeterProvider({ resource, readers });
+      meterProvider = new sdkMetrics.MeterProvider({ resource, readers, views: seriesBudgetViews() });
       // As for our own SDK: a scrape before detected attributes arrive logs an error.
       resourceSettled = settleWithin(resource.waitForAsyncAttributes?.() ?? Promise.resolve(), 2_000);
     }
