@@ -81,13 +81,23 @@ export interface ObservedSource {
 }
 
 // Weak references: a breaker or cache that the app drops stops being observed, with no
-// dispose() to remember.
+// dispose() to remember. Its entry goes when the GC takes it (the finalization registry),
+// not at the next collection: an app that makes breakers per request and is never scraped
+// would otherwise keep an entry per breaker it ever made.
 const observed: Record<ObservedKind, Set<WeakRef<ObservedSource>>> = {
   breakerState: new Set(),
   cacheEntries: new Set(),
   bulkheadInFlight: new Set(),
   bulkheadQueued: new Set(),
 };
+const dropped = new FinalizationRegistry<{ kind: ObservedKind; ref: WeakRef<ObservedSource> }>(
+  ({ kind, ref }) => observed[kind].delete(ref),
+);
+
+/** Sources still registered, per kind (tests check that dropped ones leave). */
+export function observedSourceCount(): number {
+  return Object.values(observed).reduce((sum, set) => sum + set.size, 0);
+}
 
 const instrumentsByProvider = new WeakMap<MeterProvider, ResilienceInstruments>();
 
@@ -156,7 +166,9 @@ export function instrumentsFor(meterProvider: MeterProvider | undefined): Resili
 
 /** Adds a source to an observable instrument, and makes sure the instrument exists. */
 export function registerObserved(kind: ObservedKind, source: ObservedSource): void {
-  observed[kind].add(new WeakRef(source));
+  const ref = new WeakRef(source);
+  observed[kind].add(ref);
+  dropped.register(source, { kind, ref });
   guard("creating instruments", () => instrumentsFor(source.meterProvider));
 }
 
