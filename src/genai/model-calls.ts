@@ -66,6 +66,13 @@ export interface ModelStart {
   metadata: Record<string, unknown> | undefined;
 }
 
+/**
+ * Calls open at once, at most. LangChain may never end a call (a handler it dropped, a
+ * provider promise that never settles): past this many, the oldest is ended `cancelled`,
+ * so the map never grows with the app's lifetime.
+ */
+export const MAX_OPEN_CALLS = 10_000;
+
 /** Opens, annotates and ends `chat {model}` spans; records the model metrics. */
 export class ModelCalls {
   private readonly calls = new Map<string, ModelCall>();
@@ -109,6 +116,7 @@ export class ModelCalls {
     // LangChain never ends a stream the node stopped reading (`break` out of
     // `model.stream()`): its span ends, `cancelled`, with the node attempt.
     if (placement.node !== undefined) whenNodeAttemptEnds(placement.node, () => this.abandon(call.runId));
+    if (this.calls.size >= MAX_OPEN_CALLS) this.abandon(this.calls.keys().next().value ?? "");
     this.calls.set(call.runId, {
       span,
       operation: call.operation,

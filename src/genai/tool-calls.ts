@@ -18,6 +18,7 @@ import {
   SPAN_EXECUTE_TOOL,
 } from "../semconv.js";
 import { asDict, type GenAIHost, nonEmptyString } from "./host.js";
+import { MAX_OPEN_CALLS } from "./model-calls.js";
 
 /** `error.type` of a tool failure that ToolNode (or the tool) returned as a message. */
 export const TOOL_ERROR_MESSAGE_TYPE = "ToolMessageError";
@@ -129,6 +130,7 @@ export class ToolCalls {
 
     host.runs.note(call.runId, call.parentRunId, checkpointNs);
     host.runs.attachSpan(call.runId, span, placement);
+    if (this.calls.size >= MAX_OPEN_CALLS) this.error(this.calls.keys().next().value ?? "", { name: "AbortError" });
     this.calls.set(call.runId, { span, name, guessed, startedAt: performance.now() });
   }
 

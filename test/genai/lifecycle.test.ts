@@ -9,6 +9,7 @@ import { isWrapped } from "@opentelemetry/instrumentation";
 import { describe, expect, it } from "vitest";
 import { GENAI_HANDLER_NAME, GenAIInstrumentation } from "../../src/genai/index.js";
 import { withHandler } from "../../src/genai/inject.js";
+import { MAX_OPEN_CALLS } from "../../src/genai/model-calls.js";
 import { registerNodeAttempt, unregisterNodeAttempt } from "../../src/instrumentation/node-registry.js";
 import {
   ATTR_ERROR_TYPE,
@@ -221,6 +222,41 @@ describe("a model stream the node abandons", () => {
       expect(node, "chat span under its node").toBeDefined();
     }
     expect(genai.handler.models.inFlight()).toBe(0);
+  });
+
+  it("calls LangChain never ends: at most MAX_OPEN_CALLS stay open, the oldest end cancelled", () => {
+    const tracer = trace.getTracer("test");
+    const nodeSpan = tracer.startSpan(nodeSpanName("manual"));
+    const entry = { span: nodeSpan, context: trace.setSpan(ROOT_CONTEXT, nodeSpan), workflowName: "wf", nodeName: "manual" };
+    const metadata = { langgraph_checkpoint_ns: "manual:bound", ls_model_name: "gpt-4o", ls_provider: "openai" };
+    registerNodeAttempt("manual:bound", entry);
+    const extra = 5;
+    try {
+      context.with(ROOT_CONTEXT, () => {
+        const h = genai.handler;
+        for (let i = 0; i < MAX_OPEN_CALLS + extra; i++) {
+          h.handleChatModelStart({}, [[]], `never-ended-model-${i}`, undefined, {}, [], metadata);
+          h.handleToolStart({ name: "lookup" }, "{}", `never-ended-tool-${i}`, undefined, [], metadata, "lookup");
+        }
+        expect(h.models.inFlight()).toBe(MAX_OPEN_CALLS);
+        expect(h.tools.inFlight()).toBe(MAX_OPEN_CALLS);
+      });
+      const evicted = otel.spansNamed(/^chat gpt-4o/);
+      expect(evicted).toHaveLength(extra);
+      for (const span of evicted) expect(span.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_CANCELLED);
+      expect(otel.spansNamed(/^execute_tool lookup/)).toHaveLength(extra);
+    } finally {
+      unregisterNodeAttempt("manual:bound", entry);
+      nodeSpan.end();
+    }
+    // The node attempt's end takes the model calls placed under it; disable() takes the rest.
+    genai.disable();
+    try {
+      expect(genai.handler.models.inFlight()).toBe(0);
+      expect(genai.handler.tools.inFlight()).toBe(0);
+    } finally {
+      genai.enable();
+    }
   });
 
   it("outside any node stays open until the instrumentation is disabled, which ends it", async () => {
