@@ -64,6 +64,12 @@ export const ATTR_LANGGRAPH_NODE_ATTEMPT = "langgraph.node.attempt";
 export const ATTR_LANGGRAPH_TASK_ID = "langgraph.task.id";
 export const ATTR_LANGGRAPH_CHECKPOINT_NS = "langgraph.checkpoint.ns";
 export const ATTR_LANGGRAPH_NODE_TRIGGERS = "langgraph.node.triggers";
+/** The end user a run serves (general semantic conventions), from the run's metadata. */
+export const ATTR_USER_ID = "user.id";
+/** Prefix of the run metadata keys a user allow-lists onto every span of a run. */
+export const ATTR_LANGGRAPH_METADATA_PREFIX = "langgraph.metadata.";
+/** The run's `config.tags`, on every span of the run when asked for. */
+export const ATTR_LANGGRAPH_TAGS = "langgraph.tags";
 export const ATTR_LANGGRAPH_RUN_ID = "langgraph.run.id";
 export const ATTR_LANGGRAPH_INTERRUPT_COUNT = "langgraph.interrupt.count";
 export const ATTR_LANGGRAPH_INTERRUPT_ID = "langgraph.interrupt.id";
@@ -299,6 +305,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: "{token}",
     description: "Tokens per model call, by type (input, output).",
     attributes: [
+      ATTR_GEN_AI_OPERATION_NAME,
       ATTR_GEN_AI_TOKEN_TYPE,
       ATTR_GEN_AI_REQUEST_MODEL,
       ATTR_GEN_AI_PROVIDER_NAME,

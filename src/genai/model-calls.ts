@@ -96,7 +96,7 @@ export class ModelCalls {
     const model = requestModelOf(metadata, extraParams, call.serialized);
     const provider = providerName(metadata?.ls_provider);
 
-    const attributes: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: call.operation };
+    const attributes: Attributes = { ...placement.runAttributes, [ATTR_GEN_AI_OPERATION_NAME]: call.operation };
     if (provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = provider;
     if (model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = model;
     const temperature = metadata?.ls_temperature;
@@ -212,6 +212,8 @@ export class ModelCalls {
     const instruments = this.host.instruments;
     if (instruments === undefined) return;
     const base = this.modelAttributes(call);
+    // Required by the GenAI conventions on gen_ai.client.token.usage.
+    base[ATTR_GEN_AI_OPERATION_NAME] = call.operation;
     if (call.workflowName !== undefined) base[ATTR_GEN_AI_WORKFLOW_NAME] = call.workflowName;
     if (call.nodeName !== undefined) base[ATTR_LANGGRAPH_NODE_NAME] = call.nodeName;
     if (usage.inputTokens !== undefined) {

@@ -1,4 +1,4 @@
-import { type Context, context as otelContext, type Span, trace } from "@opentelemetry/api";
+import { type Attributes, type Context, context as otelContext, type Span, trace } from "@opentelemetry/api";
 import { findNodeAttempt, type NodeAttemptEntry } from "../instrumentation/node-registry.js";
 import { graphTracingEnabled, runStateOf } from "../instrumentation/run-context.js";
 
@@ -9,6 +9,8 @@ export interface Placement {
   nodeName: string | undefined;
   /** The node attempt the call runs in, when it was found (ends calls it abandons). */
   node?: NodeAttemptEntry;
+  /** What every span of the enclosing graph run carries (thread, user, metadata, tags). */
+  runAttributes?: Attributes;
 }
 
 /** One LangChain run the handler has seen (chains too: they link runs to ancestors). */
@@ -113,11 +115,17 @@ export class RunTracker {
     if (checkpointNs !== undefined) {
       const node = findNodeAttempt(checkpointNs);
       if (node !== undefined) {
-        return { context: node.context, workflowName: node.workflowName, nodeName: node.nodeName, node };
+        return {
+          context: node.context,
+          workflowName: node.workflowName,
+          nodeName: node.nodeName,
+          node,
+          runAttributes: node.runAttributes,
+        };
       }
     }
     const ambient = otelContext.active();
     if (checkpointNs !== undefined && graphTracingEnabled() && runStateOf(ambient) === undefined) return undefined;
-    return { context: ambient, workflowName: undefined, nodeName };
+    return { context: ambient, workflowName: undefined, nodeName, runAttributes: runStateOf(ambient)?.spanAttributes };
   }
 }

@@ -110,6 +110,7 @@ export class ToolCalls {
     if (placement === undefined) return;
     const { name, guessed } = toolNameOf(call, host.runs.toolCallName(call.toolCallId));
     const attributes: Attributes = {
+      ...placement.runAttributes,
       [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_EXECUTE_TOOL,
       [ATTR_GEN_AI_TOOL_NAME]: name,
       [ATTR_GEN_AI_TOOL_TYPE]: GEN_AI_TOOL_TYPE_FUNCTION,

@@ -1,6 +1,5 @@
 import { type Attributes, type Context, context, SpanKind, trace } from "@opentelemetry/api";
 import {
-  ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_WORKFLOW_NAME,
   GEN_AI_OPERATION_INVOKE_WORKFLOW,
@@ -17,7 +16,8 @@ import type {
   TaskConfig,
 } from "./internal-types.js";
 import { trackInFlight } from "./in-flight.js";
-import { type RunState, withRunState } from "./run-context.js";
+import { runAttributes } from "./run-attributes.js";
+import { type RunState, runStateOf, withRunState } from "./run-context.js";
 import type { Series } from "./series.js";
 import { DEFAULT_WORKFLOW_NAME, endWithOutcome, outcomeOfError, threadIdOf } from "./utils.js";
 
@@ -77,16 +77,17 @@ async function* traceRun(
   // and dropped unread leaves no span open.
   host.noteGraph(graph);
   const workflowName = workflowNameOf(graph);
+  const threadId = threadIdOf(options?.configurable) ?? threadIdOf(graph.config?.configurable);
+  const shared = runAttributes(host.config.runAttributes, options, threadId, runStateOf(parent)?.spanAttributes);
   const attributes: Attributes = {
+    ...shared,
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_INVOKE_WORKFLOW,
     [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
   };
-  const threadId = threadIdOf(options?.configurable) ?? threadIdOf(graph.config?.configurable);
-  if (threadId !== undefined) attributes[ATTR_GEN_AI_CONVERSATION_ID] = threadId;
 
   const series = host.series.workflow(workflowName);
   const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
-  const run: RunState = { workflowName, span, interrupted: false };
+  const run: RunState = { workflowName, span, interrupted: false, spanAttributes: shared };
   const runContext = withRunState(trace.setSpan(parent, span), run);
   const inner = context.with(runContext, () => original.call(graph, input, options));
   const signal = options?.signal;

@@ -112,6 +112,7 @@ function invokeNodeAttempt(
   const checkpointNs = metadata?.langgraph_checkpoint_ns;
 
   const attributes: Attributes = {
+    ...run.spanAttributes,
     [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
     [ATTR_LANGGRAPH_NODE_NAME]: nodeName,
     [ATTR_LANGGRAPH_NODE_ATTEMPT]: attempt,
@@ -141,7 +142,13 @@ function invokeNodeAttempt(
   if (attempt > 1) host.instruments?.nodeRetries.add(1, metricAttributes);
 
   const nodeContext = trace.setSpan(parent, span);
-  const entry: NodeAttemptEntry = { span, context: nodeContext, workflowName, nodeName };
+  const entry: NodeAttemptEntry = {
+    span,
+    context: nodeContext,
+    workflowName,
+    nodeName,
+    runAttributes: run.spanAttributes,
+  };
   if (typeof checkpointNs === "string") registerNodeAttempt(checkpointNs, entry);
   const startedAt = performance.now();
   let ended = false;

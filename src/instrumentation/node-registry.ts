@@ -1,4 +1,4 @@
-import type { Context, Span } from "@opentelemetry/api";
+import type { Attributes, Context, Span } from "@opentelemetry/api";
 
 /** A node attempt in flight, as LangChain callbacks of that node can find it. */
 export interface NodeAttemptEntry {
@@ -7,6 +7,8 @@ export interface NodeAttemptEntry {
   readonly context: Context;
   readonly workflowName: string;
   readonly nodeName: string;
+  /** What every span of the attempt's run carries; model and tool spans copy it. */
+  readonly runAttributes?: Attributes;
   /**
    * Run when the attempt ends, before its span does: model calls whose stream the node
    * abandoned never hear from LangChain again and are ended here (see whenNodeAttemptEnds).

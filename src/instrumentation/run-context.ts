@@ -1,9 +1,11 @@
-import { type Context, createContextKey, type Span } from "@opentelemetry/api";
+import { type Attributes, type Context, createContextKey, type Span } from "@opentelemetry/api";
 
 /** What a node attempt needs to know about the graph run it belongs to. */
 export interface RunState {
   readonly workflowName: string;
   readonly span: Span;
+  /** What every span of the run carries (thread, user, allow-listed metadata, tags). */
+  readonly spanAttributes: Attributes;
   /** Set when a node of this run ended in `interrupt()`; the run then ends `interrupted`. */
   interrupted: boolean;
 }

@@ -29,4 +29,21 @@ export interface LangGraphInstrumentationConfig extends InstrumentationConfig {
   nodeAttributesHook?: (info: NodeAttemptInfo) => Attributes | undefined;
   /** Record the metrics of the contract. Default true; spans are unaffected. */
   enableMetrics?: boolean;
+  /**
+   * What every span of a run carries (workflow, node, model and tool spans), read from
+   * the run's config: to filter traces by user, session or tenant. Never metric labels.
+   */
+  runAttributes?: RunAttributesConfig;
+}
+
+export interface RunAttributesConfig {
+  /**
+   * Key of `config.metadata` (or else `config.configurable`) holding the end user's id,
+   * recorded as `user.id`. Default "user_id"; false records none.
+   */
+  userIdKey?: string | false;
+  /** `config.metadata` keys recorded as `langgraph.metadata.<key>` (strings, numbers, booleans). */
+  metadataKeys?: readonly string[];
+  /** Record `config.tags` as `langgraph.tags`. Default false. */
+  tags?: boolean;
 }

@@ -15,6 +15,9 @@ import {
   ATTR_PROCESS_COMMAND_ARGS,
   ATTR_EXCEPTION_MESSAGE,
   ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_LANGGRAPH_METADATA_PREFIX,
+  ATTR_LANGGRAPH_TAGS,
+  ATTR_USER_ID,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -290,7 +293,12 @@ export const EVENTS: readonly EventRow[] = [
 export const ATTRIBUTE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [ATTR_GEN_AI_OPERATION_NAME]: "`invoke_workflow`, `chat`, `text_completion` or `execute_tool`",
   [ATTR_GEN_AI_WORKFLOW_NAME]: "the graph's name (`compile({ name })`, else `LangGraph`)",
-  [ATTR_GEN_AI_CONVERSATION_ID]: "the run's `configurable.thread_id`, when set (spans only)",
+  [ATTR_GEN_AI_CONVERSATION_ID]: "the run's `configurable.thread_id`, when set: on every span of the run (spans only)",
+  [ATTR_USER_ID]:
+    "the end user, from the run's `metadata.user_id` (or `configurable.user_id`; key set by `instrumentation.runAttributes.userIdKey`): on every span of the run, never on metrics",
+  [ATTR_LANGGRAPH_METADATA_PREFIX]:
+    "prefix: `langgraph.metadata.<key>` for each `config.metadata` key listed in `instrumentation.runAttributes.metadataKeys`, on every span of the run",
+  [ATTR_LANGGRAPH_TAGS]: "the run's own `config.tags` when `instrumentation.runAttributes.tags` is true, on every span of the run",
   [ATTR_GEN_AI_PROVIDER_NAME]: "model provider, from `ls_provider` (GenAI well-known values)",
   [ATTR_GEN_AI_REQUEST_MODEL]: "requested model, from `ls_model_name`",
   [ATTR_GEN_AI_REQUEST_STREAM]: "true for a streamed model call",
