@@ -330,7 +330,13 @@ export const METRICS: readonly MetricDefinition[] = [
     kind: "histogram",
     unit: "s",
     description: "Duration of a tool call.",
-    attributes: [ATTR_GEN_AI_TOOL_NAME, ATTR_LANGGRAPH_OUTCOME],
+    attributes: [
+      ATTR_GEN_AI_OPERATION_NAME,
+      ATTR_GEN_AI_TOOL_NAME,
+      ATTR_GEN_AI_TOOL_TYPE,
+      ATTR_LANGGRAPH_OUTCOME,
+      ATTR_ERROR_TYPE,
+    ],
   },
   {
     name: METRIC_LANGGRAPH_LLM_COST,

@@ -1,6 +1,7 @@
 import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
 import { outcomeOfError, recordSpanError, secondsSince, spanName, errorType } from "../instrumentation/utils.js";
 import {
+  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
   ATTR_GEN_AI_TOOL_CALL_ID,
@@ -18,6 +19,7 @@ import {
   SPAN_EXECUTE_TOOL,
 } from "../semconv.js";
 import { asDict, type GenAIHost, nonEmptyString } from "./host.js";
+import { metricErrorType } from "../series-budget.js";
 import { MAX_OPEN_CALLS } from "./model-calls.js";
 
 /** `error.type` of a tool failure that ToolNode (or the tool) returned as a message. */
@@ -150,7 +152,7 @@ export class ToolCalls {
     if (isErrorToolMessage(output)) {
       // The tool reported failure as a message: the call failed even if the node goes on.
       recordSpanError(call.span, { name: TOOL_ERROR_MESSAGE_TYPE, message: "tool returned an error message" }, TOOL_ERROR_MESSAGE_TYPE);
-      this.finish(call, OUTCOME_ERROR);
+      this.finish(call, OUTCOME_ERROR, TOOL_ERROR_MESSAGE_TYPE);
     } else {
       this.finish(call, OUTCOME_OK);
     }
@@ -161,20 +163,26 @@ export class ToolCalls {
     if (call === undefined) return;
     // An interrupt() inside a tool, or an abort, is control flow, not a tool failure.
     const outcome = outcomeOfError(err);
-    if (outcome === OUTCOME_ERROR) recordSpanError(call.span, err, errorType(err));
-    this.finish(call, outcome);
+    const type = outcome === OUTCOME_ERROR ? errorType(err) : undefined;
+    if (type !== undefined) recordSpanError(call.span, err, type);
+    this.finish(call, outcome, type);
   }
 
   endAll(): void {
     for (const runId of [...this.calls.keys()]) this.error(runId, { name: "AbortError" });
   }
 
-  private finish(call: ToolCall, outcome: Outcome): void {
+  /** Ends the span; the duration metric carries the attributes the conventions ask for. */
+  private finish(call: ToolCall, outcome: Outcome, errorTypeName?: string): void {
     call.span.setAttribute(ATTR_LANGGRAPH_OUTCOME, outcome);
-    this.host.instruments?.toolDuration.record(secondsSince(call.startedAt), {
+    const attributes: Attributes = {
+      [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_EXECUTE_TOOL,
       [ATTR_GEN_AI_TOOL_NAME]: call.name,
+      [ATTR_GEN_AI_TOOL_TYPE]: GEN_AI_TOOL_TYPE_FUNCTION,
       [ATTR_LANGGRAPH_OUTCOME]: outcome,
-    });
+    };
+    if (errorTypeName !== undefined) attributes[ATTR_ERROR_TYPE] = metricErrorType(errorTypeName);
+    this.host.instruments?.toolDuration.record(secondsSince(call.startedAt), attributes);
     call.span.end();
   }
 

@@ -210,6 +210,10 @@ describe("createReactAgent with two tools", () => {
       await otel.histogramCount(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, {
         [ATTR_GEN_AI_TOOL_NAME]: "broken",
         [ATTR_LANGGRAPH_OUTCOME]: OUTCOME_ERROR,
+        // The conventions' attributes of the tool duration metric, error.type included.
+        [ATTR_GEN_AI_OPERATION_NAME]: "execute_tool",
+        "gen_ai.tool.type": "function",
+        [ATTR_ERROR_TYPE]: "TypeError",
       }),
     ).toBe(1);
   });
