@@ -158,7 +158,12 @@ export const EVENT_LANGGRAPH_FALLBACK = "langgraph.fallback";
 export const EVENT_LANGGRAPH_TIMEOUT = "langgraph.timeout";
 export const EVENT_LANGGRAPH_BULKHEAD_WAIT = "langgraph.bulkhead.wait";
 export const EVENT_LANGGRAPH_BULKHEAD_REJECTION = "langgraph.bulkhead.rejection";
-export const EVENT_GEN_AI_FIRST_CHUNK = "gen_ai.first_chunk";
+/**
+ * The first chunk of a streamed model call (with `gen_ai.response.time_to_first_chunk`).
+ * Was `gen_ai.first_chunk` before 0.2: a name of ours inside the conventions' reserved
+ * `gen_ai.*` namespace.
+ */
+export const EVENT_LANGGRAPH_FIRST_CHUNK = "langgraph.first_chunk";
 /** Lifecycle log records (event names of OTel log records; off by default). */
 export const EVENT_LANGGRAPH_WORKFLOW_STARTED = "langgraph.workflow.started";
 export const EVENT_LANGGRAPH_WORKFLOW_COMPLETED = "langgraph.workflow.completed";
@@ -178,6 +183,7 @@ export const METRIC_LANGGRAPH_INTERRUPT_WAIT = "langgraph.interrupt.wait";
 export const METRIC_LANGGRAPH_HUMAN_DECISIONS = "langgraph.human.decisions";
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = "gen_ai.execute_tool.duration";
 export const METRIC_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
 export const METRIC_LANGGRAPH_RETRY_ATTEMPTS = "langgraph.retry.attempts";
@@ -207,6 +213,11 @@ export const ERROR_TYPE_QUEUE_FULL = "queue_full";
  */
 export const DURATION_BUCKETS_SECONDS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600,
+];
+
+/** Model call duration and time-to-first-chunk buckets (GenAI semconv advice). */
+export const GENAI_DURATION_BUCKETS_SECONDS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
 
 /** Token-count buckets for `gen_ai.client.token.usage` (GenAI semconv advice). */
@@ -324,6 +335,13 @@ export const METRICS: readonly MetricDefinition[] = [
       ATTR_GEN_AI_PROVIDER_NAME,
       ATTR_ERROR_TYPE,
     ],
+  },
+  {
+    name: METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+    kind: "histogram",
+    unit: "s",
+    description: "Time from a streamed model call's request to its first chunk (streamed calls only).",
+    attributes: [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME],
   },
   {
     name: METRIC_GEN_AI_EXECUTE_TOOL_DURATION,

@@ -1,7 +1,9 @@
 import type { Counter, Histogram, Meter } from "@opentelemetry/api";
 import { durationHistogramOptions, metricOptions } from "../instrumentation/metrics.js";
 import {
+  GENAI_DURATION_BUCKETS_SECONDS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
   METRIC_LANGGRAPH_HUMAN_DECISIONS,
@@ -15,6 +17,7 @@ import {
 export interface GenAIInstruments {
   tokenUsage: Histogram;
   operationDuration: Histogram;
+  timeToFirstChunk: Histogram;
   toolDuration: Histogram;
   cost: Counter;
   interruptWait: Histogram;
@@ -27,10 +30,14 @@ export function createGenAIInstruments(meter: Meter): GenAIInstruments {
       ...metricOptions(METRIC_GEN_AI_CLIENT_TOKEN_USAGE),
       advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
     }),
-    operationDuration: meter.createHistogram(
-      METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
-      durationHistogramOptions(METRIC_GEN_AI_CLIENT_OPERATION_DURATION),
-    ),
+    operationDuration: meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
+      ...metricOptions(METRIC_GEN_AI_CLIENT_OPERATION_DURATION),
+      advice: { explicitBucketBoundaries: GENAI_DURATION_BUCKETS_SECONDS },
+    }),
+    timeToFirstChunk: meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, {
+      ...metricOptions(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK),
+      advice: { explicitBucketBoundaries: GENAI_DURATION_BUCKETS_SECONDS },
+    }),
     toolDuration: meter.createHistogram(
       METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
       durationHistogramOptions(METRIC_GEN_AI_EXECUTE_TOOL_DURATION),

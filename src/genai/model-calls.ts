@@ -26,7 +26,7 @@ import {
   ATTR_LANGGRAPH_OUTCOME,
   ATTR_LANGGRAPH_LLM_COST,
   ATTR_LANGGRAPH_NODE_NAME,
-  EVENT_GEN_AI_FIRST_CHUNK,
+  EVENT_LANGGRAPH_FIRST_CHUNK,
   GEN_AI_TOKEN_TYPE_INPUT,
   GEN_AI_TOKEN_TYPE_OUTPUT,
   OUTCOME_CANCELLED,
@@ -137,7 +137,13 @@ export class ModelCalls {
     const seconds = (call.firstChunkAt - call.startedAt) / 1000;
     call.span.setAttribute(ATTR_GEN_AI_REQUEST_STREAM, true);
     call.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
-    call.span.addEvent(EVENT_GEN_AI_FIRST_CHUNK, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: seconds });
+    call.span.addEvent(EVENT_LANGGRAPH_FIRST_CHUNK, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: seconds });
+    const instruments = this.host.instruments;
+    if (instruments !== undefined) {
+      const attributes = this.modelAttributes(call);
+      attributes[ATTR_GEN_AI_OPERATION_NAME] = call.operation;
+      instruments.timeToFirstChunk.record(seconds, attributes);
+    }
   }
 
   end(runId: string, output: unknown, extraParams: unknown): void {

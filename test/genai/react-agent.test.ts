@@ -25,7 +25,7 @@ import {
   ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_LANGGRAPH_NODE_NAME,
   ATTR_LANGGRAPH_OUTCOME,
-  EVENT_GEN_AI_FIRST_CHUNK,
+  EVENT_LANGGRAPH_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
@@ -174,13 +174,22 @@ describe("createReactAgent with two tools", () => {
     const ttft = chat.attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK];
     expect(typeof ttft).toBe("number");
     expect(ttft as number).toBeGreaterThanOrEqual(0);
-    expect(chat.events.filter((e) => e.name === EVENT_GEN_AI_FIRST_CHUNK)).toHaveLength(1);
+    expect(chat.events.filter((e) => e.name === EVENT_LANGGRAPH_FIRST_CHUNK)).toHaveLength(1);
 
     const points = await otel.histogramPoints(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
       [ATTR_GEN_AI_REQUEST_MODEL]: "gpt-4o",
       [ATTR_GEN_AI_TOKEN_TYPE]: "input",
     });
     expect(points.map((p) => p.value.sum)).toEqual([50]);
+    // Streamed: one time-to-first-chunk point, in the conventions' buckets.
+    const firstChunk = await otel.histogramPoints("gen_ai.client.operation.time_to_first_chunk", {
+      [ATTR_GEN_AI_REQUEST_MODEL]: "gpt-4o",
+      [ATTR_GEN_AI_OPERATION_NAME]: "chat",
+    });
+    expect(firstChunk.map((p) => p.value.count)).toEqual([1]);
+    expect(firstChunk[0]?.value.buckets.boundaries).toEqual([
+      0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+    ]);
   });
 
   it("marks a tool span failed when ToolNode turns the tool's error into a message", async () => {
