@@ -76,7 +76,12 @@ export const ATTR_LANGGRAPH_INTERRUPT_ID = "langgraph.interrupt.id";
 export const ATTR_LANGGRAPH_HUMAN_DECISION = "langgraph.human.decision";
 export const ATTR_LANGGRAPH_STATE_INPUT = "langgraph.state.input";
 export const ATTR_LANGGRAPH_STATE_OUTPUT = "langgraph.state.output";
-export const ATTR_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
+/**
+ * USD of a model call: the de facto name cost-aware backends read (Langfuse, PostHog,
+ * Opik, LiteLLM). Was `langgraph.llm.cost` on spans before 0.2; the cost metric keeps
+ * `langgraph.llm.cost` (the conventions have no cost metric).
+ */
+export const ATTR_GEN_AI_USAGE_COST = "gen_ai.usage.cost";
 export const ATTR_LANGGRAPH_CACHE_HIT = "langgraph.cache.hit";
 export const ATTR_LANGGRAPH_CACHE_NAME = "langgraph.cache.name";
 export const ATTR_LANGGRAPH_CACHE_RESULT = "langgraph.cache.result";

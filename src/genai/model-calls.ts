@@ -24,7 +24,7 @@ import {
   ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_LANGGRAPH_LLM_CACHED,
   ATTR_LANGGRAPH_OUTCOME,
-  ATTR_LANGGRAPH_LLM_COST,
+  ATTR_GEN_AI_USAGE_COST,
   ATTR_LANGGRAPH_NODE_NAME,
   EVENT_LANGGRAPH_FIRST_CHUNK,
   GEN_AI_TOKEN_TYPE_INPUT,
@@ -235,7 +235,7 @@ export class ModelCalls {
     if (price === undefined) return;
     const cost = costOf(price, usage);
     if (cost === undefined) return;
-    call.span.setAttribute(ATTR_LANGGRAPH_LLM_COST, cost);
+    call.span.setAttribute(ATTR_GEN_AI_USAGE_COST, cost);
     const instruments = this.host.instruments;
     if (instruments === undefined || call.model === undefined) return;
     const attributes: Attributes = { [ATTR_GEN_AI_REQUEST_MODEL]: call.model };

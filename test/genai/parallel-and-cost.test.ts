@@ -8,7 +8,7 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_WORKFLOW_NAME,
-  ATTR_LANGGRAPH_LLM_COST,
+  ATTR_GEN_AI_USAGE_COST,
   METRIC_LANGGRAPH_LLM_COST,
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
@@ -113,7 +113,7 @@ describe("six Send branches", () => {
     expect(parents.every((p) => p?.name === nodeSpanName("ask"))).toBe(true);
     expect(new Set(parents.map((p) => p?.spanContext().spanId)).size).toBe(3);
     // No usage reported, no price: no cost, never a false zero.
-    for (const chat of chats) expect(chat.attributes[ATTR_LANGGRAPH_LLM_COST]).toBeUndefined();
+    for (const chat of chats) expect(chat.attributes[ATTR_GEN_AI_USAGE_COST]).toBeUndefined();
   });
 });
 
@@ -139,7 +139,7 @@ describe("cost", () => {
     await singleCallGraph(model, "priced").invoke({ n: 0 });
     const expected = (1200 * 0.15 + 300 * 0.6) / 1_000_000;
     const chat = otel.span("chat gpt-4o-mini");
-    expect(chat.attributes[ATTR_LANGGRAPH_LLM_COST]).toBeCloseTo(expected, 12);
+    expect(chat.attributes[ATTR_GEN_AI_USAGE_COST]).toBeCloseTo(expected, 12);
     expect(
       await otel.counterValue(METRIC_LANGGRAPH_LLM_COST, {
         [ATTR_GEN_AI_REQUEST_MODEL]: "gpt-4o-mini",
@@ -156,7 +156,7 @@ describe("cost", () => {
     });
     await singleCallGraph(model, "user-priced").invoke({ n: 0 });
     const chat = otel.span("chat acme-large-2026-01");
-    expect(chat.attributes[ATTR_LANGGRAPH_LLM_COST]).toBeCloseTo((1000 * 4 + 500 * 16) / 1_000_000, 12);
+    expect(chat.attributes[ATTR_GEN_AI_USAGE_COST]).toBeCloseTo((1000 * 4 + 500 * 16) / 1_000_000, 12);
   });
 
   it("is absent for an unknown model: no attribute, no counter point", async () => {
@@ -168,7 +168,7 @@ describe("cost", () => {
     await singleCallGraph(model, "unpriced").invoke({ n: 0 });
     const chat = otel.span("chat my-private-llm");
     expect(chat.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe(100);
-    expect(ATTR_LANGGRAPH_LLM_COST in chat.attributes).toBe(false);
+    expect(ATTR_GEN_AI_USAGE_COST in chat.attributes).toBe(false);
     expect(
       await otel.metricPoints(METRIC_LANGGRAPH_LLM_COST, { [ATTR_GEN_AI_REQUEST_MODEL]: "my-private-llm" }),
     ).toEqual([]);
