@@ -42,6 +42,14 @@ describe("custom redaction keys inside JSON text", () => {
   });
 });
 
+describe("secrets after an escaped newline in JSON text", () => {
+  it("are recognised although `\\n` puts a word character before them", () => {
+    const json = JSON.stringify({ log: `line one\n${AWS_ID}\t${HF}\r\n${OPENAI}` });
+    const out = policy().render({ json }) ?? "";
+    for (const secret of [AWS_ID, HF, OPENAI]) expect(out).not.toContain(secret.slice(4, 12));
+  });
+});
+
 describe("secrets used as keys", () => {
   it("redacts a secret-looking object key", () => {
     const out = policy().render({ [OPENAI]: "owner", nested: { [AWS_ID]: 1 }, ok: true }) ?? "";

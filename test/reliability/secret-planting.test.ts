@@ -9,13 +9,13 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { useOtel } from "../helpers/otel.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { everything } from "../helpers/span-dump.js";
 
 const MAX_STRING = 128;
 const MAX_CONTENT = 1024;
@@ -139,19 +139,6 @@ function plantedValue(p: Planting): Record<string, unknown> {
   }
   for (let i = 0; i < p.depth; i++) value = { [p.key]: value, level: i };
   return { [p.key]: value };
-}
-
-/** Everything a backend could show of a span. */
-function everything(spans: ReadableSpan[]): string {
-  return JSON.stringify(
-    spans.map((s) => ({
-      name: s.name,
-      attributes: s.attributes,
-      events: s.events.map((e) => ({ name: e.name, attributes: e.attributes })),
-      links: s.links.map((l) => l.attributes),
-      status: s.status,
-    })),
-  );
 }
 
 function fragments(part: string): string[] {
