@@ -171,8 +171,8 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
    * `handleToolStart` stringifies that input per handler (a 1 MB Buffer costs a full
    * `JSON.stringify`, and a BigInt or a cycle throws inside LangChain: no span, and a
    * console line per call), so that property reads as undefined for this one call.
-   * Core versions that pass no tool call id here (before 1.2) stringify in the tool
-   * itself; there `handleToolStart` does the work.
+   * Core versions that pass no tool call id here (before 1.2.17) leave the work to
+   * `handleToolStart`, the only callback that gets the id there.
    */
   _createRunForToolStart(
     tool: unknown,
