@@ -13,7 +13,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, ATTR_GEN_AI_TOOL_CALL_ID, ATTR_LANGGRAPH_OUTCOME } from "../../src/semconv.js";
+import { coreAtLeast } from "../helpers/langgraph-version.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
+
+/**
+ * From @langchain/core 1.2.17 LangChain hands tracer-like handlers the raw input along with
+ * the tool call id (see GenAICallbackHandler._createRunForToolStart). Before 1.2.12 the tool
+ * itself stringifies its input once any handler is present (a BigInt fails the call there,
+ * whichever handler it is); 1.2.12–1.2.14 stringify per handler without telling the id.
+ */
+const RAW_TOOL_INPUT = coreAtLeast(1, 2, 17);
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });
@@ -46,7 +55,7 @@ function graphCallingDirectly(args: Record<string, unknown>[]) {
     .compile({ name: "odd-args" });
 }
 
-describe("tool arguments JSON cannot hold", () => {
+describe.skipIf(!RAW_TOOL_INPUT)("tool arguments JSON cannot hold", () => {
   let printed: string[];
   beforeEach(() => {
     printed = [];
@@ -99,7 +108,7 @@ describe("tool arguments JSON cannot hold", () => {
   });
 });
 
-describe("tool arguments costly to stringify", () => {
+describe.skipIf(!RAW_TOOL_INPUT)("tool arguments costly to stringify", () => {
   it("are never stringified with capture off (as without the instrumentation)", async () => {
     genai.setConfig({ captureMessageContent: false });
     let stringified = 0;
