@@ -105,15 +105,22 @@ const langgraphOtel = [
 const coreOnly = new LangGraphInstrumentation({ enabled: false });
 const openInference = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
 
+/** Wires instrumentations to the benchmark's providers and enables them, in order. */
+export async function enableWith(telemetry, instrumentations) {
+  for (const instrumentation of instrumentations) {
+    instrumentation.setTracerProvider(telemetry.tracerProvider);
+    instrumentation.setMeterProvider(telemetry.meterProvider);
+    instrumentation.enable();
+    await instrumentation.ready;
+  }
+}
+
 /** A variant with one LangGraphInstrumentation alone: graph and node spans, graph metrics. */
 function graphAndNodeSpans(name, instrumentation) {
   return {
     name,
     async enable(telemetry) {
-      instrumentation.setTracerProvider(telemetry.tracerProvider);
-      instrumentation.setMeterProvider(telemetry.meterProvider);
-      instrumentation.enable();
-      await instrumentation.ready;
+      await enableWith(telemetry, [instrumentation]);
     },
     async disable() {
       instrumentation.disable();
@@ -132,12 +139,7 @@ export const VARIANTS = [
   {
     name: "langgraph-otel",
     async enable(telemetry) {
-      for (const instrumentation of langgraphOtel) {
-        instrumentation.setTracerProvider(telemetry.tracerProvider);
-        instrumentation.setMeterProvider(telemetry.meterProvider);
-        instrumentation.enable();
-        await instrumentation.ready;
-      }
+      await enableWith(telemetry, langgraphOtel);
     },
     async disable() {
       for (const instrumentation of langgraphOtel) instrumentation.disable();

@@ -7,6 +7,16 @@
 
 export const DEFAULT_REPLACEMENT = "[REDACTED]";
 
+/**
+ * A pattern whose leading `\b` also holds right after an escaped newline or tab: in JSON
+ * text (a string that holds JSON, or a stack trace quoted in one) `\nsk-…` has the word
+ * character `n` before the key, and a plain `\b` would miss it.
+ */
+function afterEscapes(pattern: RegExp): RegExp {
+  if (!pattern.source.startsWith("\\b")) return pattern;
+  return new RegExp(`(?:\\b|(?<=\\\\[nrt]))${pattern.source.slice(2)}`, pattern.flags);
+}
+
 /** Secret-looking values inside free text. */
 export const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
   // OpenAI / Anthropic style keys: sk-..., sk-proj-..., sk-ant-...
@@ -26,14 +36,15 @@ export const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
   // PEM private keys
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-];
+].map(afterEscapes);
 
 /** `api_key=...`, `"password": "..."`, `aws_secret_access_key = ...` written inside text. */
-const INLINE_ASSIGNMENT =
-  /\b((?:[A-Za-z0-9]+[_-]?)?(?:api[_-]?key|apikey|secret[_-]?access[_-]?key|access[_-]?key|token|password|passwd|secret|authorization)["']?\s*[:=]\s*["']?)((?:Bearer|Basic|Token)\s+)?([^\s"',;}]+)/gi;
+const INLINE_ASSIGNMENT = afterEscapes(
+  /\b((?:[A-Za-z0-9]+[_-]?)?(?:api[_-]?key|apikey|secret[_-]?access[_-]?key|access[_-]?key|token|password|passwd|secret|authorization)["']?\s*[:=]\s*["']?)((?:Bearer|Basic|Token)\s+)?([^\s"',;}]+)/gi,
+);
 
 /** The password of a URL's userinfo: `https://admin:pw@host`, `postgres://u:pw@db`. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s/@]+)@/gi;
+const URL_USERINFO = afterEscapes(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s/@]+)@/gi);
 
 /** Inline assignments and URL passwords with their secret part replaced. */
 export function redactInlineSecrets(text: string, replacement = DEFAULT_REPLACEMENT): string {

@@ -28,6 +28,7 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
   private readonly host: GenAIHost;
   readonly models: ModelCalls;
   readonly tools: ToolCalls;
+  private toolStartTaken = false;
 
   constructor(host: GenAIHost | GenAICallbackHandler) {
     super();
@@ -164,7 +165,32 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
     this.guard("handleLLMError", () => this.models.error(runId, err));
   }
 
-  override handleToolStart(
+  /**
+   * Tool starts arrive here first: LangChain calls this on handlers it takes for tracers
+   * (see `_addRunToRunMap`), with the tool's input as given. Its later call to
+   * `handleToolStart` stringifies that input per handler (a 1 MB Buffer costs a full
+   * `JSON.stringify`, and a BigInt or a cycle throws inside LangChain: no span, and a
+   * console line per call), so that property reads as undefined for this one call.
+   * Core versions that pass no tool call id here (before 1.2.17) leave the work to
+   * `handleToolStart`, the only callback that gets the id there.
+   */
+  _createRunForToolStart(
+    tool: unknown,
+    input: unknown,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    metadata?: Metadata,
+    runName?: string,
+    ...rest: unknown[]
+  ): void {
+    if (rest.length === 0) return;
+    this.toolStartTaken = true;
+    if (this.host.active) this.startTool(tool, input, runId, parentRunId, metadata, runName, rest[0]);
+  }
+
+  /** `handleToolStart` (see the property defined below the class). */
+  toolStartCallback(
     tool: unknown,
     input: string,
     runId: string,
@@ -175,6 +201,25 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
     toolCallId?: string,
   ): void {
     if (!this.host.active) return;
+    this.startTool(tool, input, runId, parentRunId, metadata, runName, toolCallId);
+  }
+
+  /** Whether `_createRunForToolStart` just started the tool LangChain asks about next. */
+  takeToolStart(): boolean {
+    const taken = this.toolStartTaken;
+    this.toolStartTaken = false;
+    return taken;
+  }
+
+  private startTool(
+    tool: unknown,
+    input: unknown,
+    runId: string,
+    parentRunId: unknown,
+    metadata: Metadata,
+    runName: unknown,
+    toolCallId: unknown,
+  ): void {
     this.guard("handleToolStart", () =>
       this.tools.start({
         serialized: tool,
@@ -187,6 +232,13 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
       }),
     );
   }
+
+  // The other tracer hooks LangChain calls once `_addRunToRunMap` exists: nothing to do.
+  _addRunToRunMap(): void {}
+  _createRunForLLMStart(): void {}
+  _createRunForChatModelStart(): void {}
+  _createRunForChainStart(): void {}
+  _createRunForRetrieverStart(): void {}
 
   override handleToolEnd(output: unknown, runId: string): void {
     this.guard("handleToolEnd", () => this.tools.end(runId, output));
@@ -204,3 +256,12 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
     });
   }
 }
+
+// A getter, so that LangChain skips the call (and its JSON.stringify of the input) when
+// `_createRunForToolStart` has already started the span.
+Object.defineProperty(GenAICallbackHandler.prototype, "handleToolStart", {
+  configurable: true,
+  get(this: GenAICallbackHandler) {
+    return this.takeToolStart() ? undefined : this.toolStartCallback;
+  },
+});

@@ -102,6 +102,8 @@ export class ToolCalls {
   }
 
   start(call: ToolStart): void {
+    // Started already through the tracer hook (see GenAICallbackHandler).
+    if (this.calls.has(call.runId)) return;
     const host = this.host;
     const checkpointNs = nonEmptyString(call.metadata?.langgraph_checkpoint_ns);
     const placement = host.runs.place(

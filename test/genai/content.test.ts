@@ -3,7 +3,6 @@ import { tool } from "@langchain/core/tools";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { logs } from "@opentelemetry/api-logs";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
@@ -15,6 +14,7 @@ import {
 } from "../../src/semconv.js";
 import { useOtel } from "../helpers/otel.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { everything } from "../helpers/span-dump.js";
 
 const PROMPT = "Book a table for Ada Lovelace, my key is sk-live0123456789abcdefXYZ";
 const SECRET_ARG = "hunter2-db-password";
@@ -39,19 +39,6 @@ function agent() {
     ],
   });
   return createReactAgent({ llm: model, tools: [book], name: "booker" });
-}
-
-/** Everything a backend could show of a span: name, attributes, events, links, status. */
-function everything(spans: ReadableSpan[]): string {
-  return JSON.stringify(
-    spans.map((s) => ({
-      name: s.name,
-      attributes: s.attributes,
-      events: s.events.map((e) => ({ name: e.name, attributes: e.attributes })),
-      links: s.links.map((l) => l.attributes),
-      status: s.status,
-    })),
-  );
 }
 
 const logExporter = new InMemoryLogRecordExporter();

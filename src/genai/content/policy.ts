@@ -37,12 +37,7 @@ export class ContentPolicy {
   /** JSON text of a value for an attribute, or undefined when capture is off. */
   render(value: unknown): string | undefined {
     if (!this.enabled) return undefined;
-    return safeSerialize(
-      value,
-      { maxLength: this.maxLength, maxStringLength: this.maxStringLength },
-      this.redactor.redactString,
-      this.redactor.redactKey,
-    );
+    return safeSerialize(value, { maxLength: this.maxLength, maxStringLength: this.maxStringLength }, this.redactor);
   }
 
   /** Like `render` for text that may hold JSON (tool input): keys inside are redacted too. */

@@ -1,5 +1,6 @@
 import { DEFAULT_REPLACEMENT, redactInlineSecrets, SECRET_VALUE_PATTERNS } from "../../secrets.js";
 import type { ContentRedactionConfig } from "../types.js";
+import { redactKeysInText } from "./keys-in-text.js";
 
 export { DEFAULT_REPLACEMENT };
 
@@ -30,6 +31,8 @@ export interface Redactor {
   redactKey(key: string): string | undefined;
   /** A string with secret-looking parts replaced, then passed through the user's hook. */
   redactString(value: string, key: string | undefined): string;
+  /** An object or Map key with secret-looking parts replaced (keys are data too). */
+  redactKeyText(key: string): string;
 }
 
 function normalizeKey(key: string): string {
@@ -70,14 +73,20 @@ export function createRedactor(
     return undefined;
   };
 
-  const redactString = (value: string, key: string | undefined): string => {
-    if (key !== undefined && redactKey(key) !== undefined) return replacement;
+  /** The value patterns, then the key rules on keys written inside the text. */
+  const redactPatterns = (value: string): string => {
     let out = value;
     for (const re of valuePatterns) {
       re.lastIndex = 0;
       out = out.replace(re, replacement);
     }
     if (useDefaults) out = redactInlineSecrets(out, replacement);
+    return redactKeysInText(out, (key) => redactKey(key) !== undefined, replacement);
+  };
+
+  const redactString = (value: string, key: string | undefined): string => {
+    if (key !== undefined && redactKey(key) !== undefined) return replacement;
+    const out = redactPatterns(value);
     if (hook === undefined) return out;
     try {
       const hooked = hook(out, { key });
@@ -88,5 +97,5 @@ export function createRedactor(
     }
   };
 
-  return { redactKey, redactString };
+  return { redactKey, redactString, redactKeyText: redactPatterns };
 }

@@ -15,38 +15,83 @@ export interface SerializeLimits {
   maxItems?: number;
 }
 
-/** A string transform applied to every string (keys excluded) before limits. */
-export type StringTransform = (value: string, key: string | undefined) => string;
-
-/** A decision about a whole value under a key: `undefined` keeps it. */
-export type KeyFilter = (key: string) => string | undefined;
+/** What a value is redacted with before any limit applies (the content redactor). */
+export interface SerializeRedaction {
+  /** Every string value, with the key it sits under. */
+  redactString(value: string, key: string | undefined): string;
+  /** A replacement for the whole value under this key, or undefined to keep it. */
+  redactKey(key: string): string | undefined;
+  /** Every object and Map key's own text. */
+  redactKeyText(key: string): string;
+}
 
 const DEFAULT_DEPTH = 8;
 const DEFAULT_ITEMS = 100;
 const MAX_NODES = 5000;
 
-export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  const marker = `…[truncated ${value.length - max} chars]`;
+export function truncate(value: string, max: number, originalLength = value.length): string {
+  if (value.length <= max && originalLength <= value.length) return value;
+  const marker = `…[truncated ${originalLength - Math.min(value.length, max)} chars]`;
   return value.slice(0, Math.max(0, max - marker.length)) + marker;
 }
 
-export function safeSerialize(
-  value: unknown,
-  limits: SerializeLimits,
-  transform?: StringTransform,
-  keyFilter?: KeyFilter,
-): string {
+/**
+ * The first `limit` characters of a long string, without the token the cut falls in: a
+ * secret cut in half no longer matches its pattern, and its prefix would come back into
+ * view once redactions earlier in the text have shortened it.
+ */
+export function cutAtToken(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  let end = limit;
+  while (end > 0 && !/[\s"'<>()[\]{},;|`]/.test(text[end - 1] ?? " ")) end--;
+  return text.slice(0, end);
+}
+
+export function safeSerialize(value: unknown, limits: SerializeLimits, redaction?: SerializeRedaction): string {
   const seen = new WeakSet<object>();
   const maxDepth = limits.maxDepth ?? DEFAULT_DEPTH;
   const maxItems = limits.maxItems ?? DEFAULT_ITEMS;
   let visited = 0;
 
-  const str = (s: string, key: string | undefined): string => {
-    // Cut first so that patterns never scan megabytes, then transform.
-    const cut = s.length > limits.maxStringLength * 2 ? s.slice(0, limits.maxStringLength * 2) : s;
-    const out = transform === undefined ? cut : transform(cut, key);
-    return truncate(out, limits.maxStringLength);
+  /** Cut first so that patterns never scan megabytes, redact, then apply the limit. */
+  const bounded = (s: string, redact: ((cut: string) => string) | undefined): string => {
+    const cut = cutAtToken(s, limits.maxStringLength * 2);
+    const out = redact === undefined ? cut : redact(cut);
+    return truncate(out, limits.maxStringLength, cut.length < s.length ? s.length : out.length);
+  };
+  const str = (s: string, key: string | undefined): string =>
+    bounded(s, redaction && ((cut) => redaction.redactString(cut, key)));
+  const keyText = (k: string): string => bounded(k, redaction && ((cut) => redaction.redactKeyText(cut)));
+
+  /** Up to maxItems entries into a plain object, keys redacted; never copies the rest. */
+  const entries = (
+    items: Iterable<[string, () => unknown]>,
+    total: number,
+    unit: string,
+    depth: number,
+  ): Record<string, unknown> => {
+    const out = Object.create(null) as Record<string, unknown>;
+    let n = 0;
+    for (const [k, read] of items) {
+      if (n++ >= maxItems) {
+        out["…"] = `${total - maxItems} more ${unit}`;
+        break;
+      }
+      const name = uniqueKey(out, keyText(k));
+      const replaced = redaction?.redactKey(k);
+      if (replaced !== undefined) {
+        out[name] = replaced;
+        continue;
+      }
+      let child: unknown;
+      try {
+        child = read();
+      } catch {
+        child = "[Unreadable]";
+      }
+      out[name] = walk(child, k, depth + 1);
+    }
+    return out;
   };
 
   const walk = (input: unknown, key: string | undefined, depth: number): unknown => {
@@ -81,31 +126,21 @@ export function safeSerialize(
       }
       if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
       if (obj instanceof Error) return { name: obj.name, message: str(obj.message, "message") };
-      if (obj instanceof Map) return walk(Object.fromEntries(obj), key, depth);
-      if (obj instanceof Set) return walk([...obj], key, depth);
-      if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} ${obj.byteLength} bytes]`;
-      const out: Record<string, unknown> = {};
-      let n = 0;
-      const keys = Object.keys(obj);
-      for (const k of keys) {
-        if (n++ >= maxItems) {
-          out["…"] = `${keys.length - maxItems} more keys`;
-          break;
+      if (obj instanceof Map) return entries(mapEntries(obj), obj.size, "entries", depth);
+      if (obj instanceof Set) {
+        const out: unknown[] = [];
+        for (const item of obj) {
+          if (out.length >= maxItems) {
+            out.push(`[${obj.size - maxItems} more items]`);
+            break;
+          }
+          out.push(walk(item, key, depth + 1));
         }
-        const replaced = keyFilter?.(k);
-        if (replaced !== undefined) {
-          out[k] = replaced;
-          continue;
-        }
-        let child: unknown;
-        try {
-          child = (obj as Record<string, unknown>)[k];
-        } catch {
-          child = "[Unreadable]";
-        }
-        out[k] = walk(child, k, depth + 1);
+        return out;
       }
-      return out;
+      if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} ${obj.byteLength} bytes]`;
+      const keys = Object.keys(obj);
+      return entries(propertyEntries(obj as Record<string, unknown>, keys), keys.length, "keys", depth);
     } catch {
       return "[Unserializable]";
     } finally {
@@ -121,6 +156,28 @@ export function safeSerialize(
     json = "[Unserializable]";
   }
   return truncate(json, limits.maxLength);
+}
+
+function* propertyEntries(obj: Record<string, unknown>, keys: string[]): Generator<[string, () => unknown]> {
+  for (const k of keys) yield [k, () => obj[k]];
+}
+
+/** A Map's entries, lazily, with their keys as text (objects are not stringified). */
+function* mapEntries(map: Map<unknown, unknown>): Generator<[string, () => unknown]> {
+  for (const [k, v] of map) yield [mapKeyText(k), () => v];
+}
+
+function mapKeyText(key: unknown): string {
+  if (typeof key === "string") return key;
+  if (typeof key === "function") return `[Function ${functionName(key)}]`;
+  if (typeof key === "object" && key !== null) return Array.isArray(key) ? "[Array]" : "[Object]";
+  return safeDescribe(key);
+}
+
+/** `key`, or `key #2`, `key #3`… when redaction or Map keys made it collide. */
+function uniqueKey(out: Record<string, unknown>, key: string): string {
+  if (!(key in out)) return key;
+  for (let n = 2; ; n++) if (!(`${key} #${n}` in out)) return `${key} #${n}`;
 }
 
 function functionName(fn: unknown): string {
