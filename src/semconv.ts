@@ -14,6 +14,8 @@ export const SPAN_INVOKE_WORKFLOW = "invoke_workflow";
 export const SPAN_INVOKE_NODE = "invoke_node";
 export const SPAN_CHAT = "chat";
 export const SPAN_EXECUTE_TOOL = "execute_tool";
+/** A LangChain retriever call: `retrieval {retriever}` (GenAI conventions: `gen_ai.retrieval`). */
+export const SPAN_RETRIEVAL = "retrieval";
 export const SPAN_TEXT_COMPLETION = "text_completion";
 
 // ---------------------------------------------------------------------------------------
@@ -43,6 +45,14 @@ export const ATTR_GEN_AI_TOOL_CALL_ID = "gen_ai.tool.call.id";
 export const ATTR_GEN_AI_TOOL_TYPE = "gen_ai.tool.type";
 export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
 export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+/** The retriever (its name, else its class): what the retrieval read from. */
+export const ATTR_GEN_AI_DATA_SOURCE_ID = "gen_ai.data_source.id";
+/** The retrieval's query (content: only with capture on, redacted). */
+export const ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT = "gen_ai.retrieval.query.text";
+/** The documents retrieved, as JSON (content: only with capture on, redacted). */
+export const ATTR_GEN_AI_RETRIEVAL_DOCUMENTS = "gen_ai.retrieval.documents";
+/** How many documents a retrieval returned (always; a count, not content). */
+export const ATTR_LANGGRAPH_RETRIEVAL_DOCUMENT_COUNT = "langgraph.retrieval.document_count";
 export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
 export const ATTR_ERROR_TYPE = "error.type";
@@ -110,6 +120,7 @@ export const ATTR_LANGGRAPH_CACHE_SIMILARITY = "langgraph.cache.similarity";
 export const GEN_AI_OPERATION_INVOKE_WORKFLOW = "invoke_workflow";
 export const GEN_AI_OPERATION_CHAT = "chat";
 export const GEN_AI_OPERATION_EXECUTE_TOOL = "execute_tool";
+export const GEN_AI_OPERATION_RETRIEVAL = "retrieval";
 export const GEN_AI_OPERATION_TEXT_COMPLETION = "text_completion";
 
 export const GEN_AI_TOKEN_TYPE_INPUT = "input";
@@ -190,6 +201,7 @@ export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
 export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = "gen_ai.execute_tool.duration";
+export const METRIC_GEN_AI_RETRIEVAL_DURATION = "gen_ai.retrieval.duration";
 export const METRIC_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
 export const METRIC_LANGGRAPH_RETRY_ATTEMPTS = "langgraph.retry.attempts";
 export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker.state";
@@ -347,6 +359,13 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: "s",
     description: "Time from a streamed model call's request to its first chunk (streamed calls only).",
     attributes: [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME],
+  },
+  {
+    name: METRIC_GEN_AI_RETRIEVAL_DURATION,
+    kind: "histogram",
+    unit: "s",
+    description: "Duration of a retriever call.",
+    attributes: [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_DATA_SOURCE_ID, ATTR_LANGGRAPH_OUTCOME, ATTR_ERROR_TYPE],
   },
   {
     name: METRIC_GEN_AI_EXECUTE_TOOL_DURATION,

@@ -7,6 +7,7 @@ import {
 } from "../semconv.js";
 import { type GenAIHost, nonEmptyString } from "./host.js";
 import { ModelCalls } from "./model-calls.js";
+import { RetrieverCalls } from "./retriever-calls.js";
 import { ToolCalls } from "./tool-calls.js";
 
 /** The handler's name: LangChain de-duplicates handlers by it. */
@@ -28,6 +29,7 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
   private readonly host: GenAIHost;
   readonly models: ModelCalls;
   readonly tools: ToolCalls;
+  readonly retrievers: RetrieverCalls;
   private toolStartTaken = false;
 
   constructor(host: GenAIHost | GenAICallbackHandler) {
@@ -37,10 +39,12 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
       this.host = host.host;
       this.models = host.models;
       this.tools = host.tools;
+      this.retrievers = host.retrievers;
     } else {
       this.host = host;
       this.models = new ModelCalls(host);
       this.tools = new ToolCalls(host);
+      this.retrievers = new RetrieverCalls(host);
     }
     this.awaitHandlers = true;
   }
@@ -248,11 +252,42 @@ export class GenAICallbackHandler extends BaseCallbackHandler {
     this.guard("handleToolError", () => this.tools.error(runId, err));
   }
 
-  /** Ends every open model and tool span (used on disable and shutdown). */
+  override handleRetrieverStart(
+    retriever: unknown,
+    query: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    metadata?: Metadata,
+    name?: string,
+  ): void {
+    if (!this.host.active) return;
+    this.guard("handleRetrieverStart", () =>
+      this.retrievers.start({
+        serialized: retriever,
+        query,
+        runId,
+        parentRunId: nonEmptyString(parentRunId),
+        metadata,
+        runName: name,
+      }),
+    );
+  }
+
+  override handleRetrieverEnd(documents: unknown, runId: string): void {
+    this.guard("handleRetrieverEnd", () => this.retrievers.end(runId, documents));
+  }
+
+  override handleRetrieverError(err: unknown, runId: string): void {
+    this.guard("handleRetrieverError", () => this.retrievers.error(runId, err));
+  }
+
+  /** Ends every open model, tool and retriever span (used on disable and shutdown). */
   endAll(): void {
     this.guard("endAll", () => {
       this.models.endAll();
       this.tools.endAll();
+      this.retrievers.endAll();
     });
   }
 }

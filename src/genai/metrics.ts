@@ -6,6 +6,7 @@ import {
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
+  METRIC_GEN_AI_RETRIEVAL_DURATION,
   METRIC_LANGGRAPH_HUMAN_DECISIONS,
   METRIC_LANGGRAPH_INTERRUPT_WAIT,
   METRIC_LANGGRAPH_LLM_COST,
@@ -19,6 +20,7 @@ export interface GenAIInstruments {
   operationDuration: Histogram;
   timeToFirstChunk: Histogram;
   toolDuration: Histogram;
+  retrievalDuration: Histogram;
   cost: Counter;
   interruptWait: Histogram;
   humanDecisions: Counter;
@@ -41,6 +43,10 @@ export function createGenAIInstruments(meter: Meter): GenAIInstruments {
     toolDuration: meter.createHistogram(
       METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
       durationHistogramOptions(METRIC_GEN_AI_EXECUTE_TOOL_DURATION),
+    ),
+    retrievalDuration: meter.createHistogram(
+      METRIC_GEN_AI_RETRIEVAL_DURATION,
+      durationHistogramOptions(METRIC_GEN_AI_RETRIEVAL_DURATION),
     ),
     cost: meter.createCounter(METRIC_LANGGRAPH_LLM_COST, metricOptions(METRIC_LANGGRAPH_LLM_COST)),
     interruptWait: meter.createHistogram(METRIC_LANGGRAPH_INTERRUPT_WAIT, {

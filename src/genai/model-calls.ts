@@ -38,6 +38,7 @@ import { costOf, findPrice } from "./pricing.js";
 import { readModelResponse, type TokenUsage } from "./usage.js";
 import { setCacheLookupAttributes, takeCacheLookup } from "../cache/index.js";
 import { metricErrorType } from "../series-budget.js";
+import { MAX_OPEN_CALLS } from "./open-calls.js";
 
 /** A model call in flight. */
 interface ModelCall {
@@ -65,13 +66,6 @@ export interface ModelStart {
   extraParams: Record<string, unknown> | undefined;
   metadata: Record<string, unknown> | undefined;
 }
-
-/**
- * Calls open at once, at most. LangChain may never end a call (a handler it dropped, a
- * provider promise that never settles): past this many, the oldest is ended `cancelled`,
- * so the map never grows with the app's lifetime.
- */
-export const MAX_OPEN_CALLS = 10_000;
 
 /** Opens, annotates and ends `chat {model}` spans; records the model metrics. */
 export class ModelCalls {

@@ -1,5 +1,5 @@
-import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
-import { outcomeOfError, recordSpanError, secondsSince, spanName, errorType } from "../instrumentation/utils.js";
+import { type Attributes, SpanKind } from "@opentelemetry/api";
+import { recordSpanError, secondsSince, spanName, } from "../instrumentation/utils.js";
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -18,19 +18,17 @@ import {
   type Outcome,
   SPAN_EXECUTE_TOOL,
 } from "../semconv.js";
-import { asDict, type GenAIHost, nonEmptyString } from "./host.js";
+import { asDict, nonEmptyString } from "./host.js";
 import { metricErrorType } from "../series-budget.js";
-import { MAX_OPEN_CALLS } from "./model-calls.js";
+import { type OpenCall, OpenCalls } from "./open-calls.js";
 
 /** `error.type` of a tool failure that ToolNode (or the tool) returned as a message. */
 export const TOOL_ERROR_MESSAGE_TYPE = "ToolMessageError";
 
-interface ToolCall {
-  span: Span;
+interface ToolCall extends OpenCall {
   name: string;
   /** The name was a guess (see toolNameOf): the tool's result message may correct it. */
   guessed: boolean;
-  startedAt: number;
 }
 
 export interface ToolStart {
@@ -92,18 +90,10 @@ function toolResultContent(output: unknown): unknown {
 }
 
 /** Opens and ends `execute_tool {tool}` spans; records the tool duration metric. */
-export class ToolCalls {
-  private readonly calls = new Map<string, ToolCall>();
-
-  constructor(private readonly host: GenAIHost) {}
-
-  inFlight(): number {
-    return this.calls.size;
-  }
-
+export class ToolCalls extends OpenCalls<ToolCall> {
   start(call: ToolStart): void {
     // Started already through the tracer hook (see GenAICallbackHandler).
-    if (this.calls.has(call.runId)) return;
+    if (this.isOpen(call.runId)) return;
     const host = this.host;
     const checkpointNs = nonEmptyString(call.metadata?.langgraph_checkpoint_ns);
     const placement = host.runs.place(
@@ -135,8 +125,7 @@ export class ToolCalls {
 
     host.runs.note(call.runId, call.parentRunId, checkpointNs);
     host.runs.attachSpan(call.runId, span, placement);
-    if (this.calls.size >= MAX_OPEN_CALLS) this.error(this.calls.keys().next().value ?? "", { name: "AbortError" });
-    this.calls.set(call.runId, { span, name, guessed, startedAt: performance.now() });
+    this.open(call.runId, { span, name, guessed, startedAt: performance.now() });
   }
 
   end(runId: string, output: unknown): void {
@@ -160,22 +149,8 @@ export class ToolCalls {
     }
   }
 
-  error(runId: string, err: unknown): void {
-    const call = this.take(runId);
-    if (call === undefined) return;
-    // An interrupt() inside a tool, or an abort, is control flow, not a tool failure.
-    const outcome = outcomeOfError(err);
-    const type = outcome === OUTCOME_ERROR ? errorType(err) : undefined;
-    if (type !== undefined) recordSpanError(call.span, err, type);
-    this.finish(call, outcome, type);
-  }
-
-  endAll(): void {
-    for (const runId of [...this.calls.keys()]) this.error(runId, { name: "AbortError" });
-  }
-
   /** Ends the span; the duration metric carries the attributes the conventions ask for. */
-  private finish(call: ToolCall, outcome: Outcome, errorTypeName?: string): void {
+  protected finish(call: ToolCall, outcome: Outcome, errorTypeName?: string): void {
     call.span.setAttribute(ATTR_LANGGRAPH_OUTCOME, outcome);
     const attributes: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_EXECUTE_TOOL,
@@ -186,13 +161,5 @@ export class ToolCalls {
     if (errorTypeName !== undefined) attributes[ATTR_ERROR_TYPE] = metricErrorType(errorTypeName);
     this.host.instruments?.toolDuration.record(secondsSince(call.startedAt), attributes);
     call.span.end();
-  }
-
-  private take(runId: string): ToolCall | undefined {
-    const call = this.calls.get(runId);
-    if (call === undefined) return undefined;
-    this.calls.delete(runId);
-    this.host.runs.forget(runId);
-    return call;
   }
 }

@@ -9,7 +9,7 @@ import { isWrapped } from "@opentelemetry/instrumentation";
 import { describe, expect, it } from "vitest";
 import { GENAI_HANDLER_NAME, GenAIInstrumentation } from "../../src/genai/index.js";
 import { withHandler } from "../../src/genai/inject.js";
-import { MAX_OPEN_CALLS } from "../../src/genai/model-calls.js";
+import { MAX_OPEN_CALLS } from "../../src/genai/open-calls.js";
 import { registerNodeAttempt, unregisterNodeAttempt } from "../../src/instrumentation/node-registry.js";
 import {
   ATTR_ERROR_TYPE,
@@ -236,7 +236,7 @@ describe("a model stream the node abandons", () => {
         const h = genai.handler;
         for (let i = 0; i < MAX_OPEN_CALLS + extra; i++) {
           h.handleChatModelStart({}, [[]], `never-ended-model-${i}`, undefined, {}, [], metadata);
-          h.handleToolStart({ name: "lookup" }, "{}", `never-ended-tool-${i}`, undefined, [], metadata, "lookup");
+          h.handleToolStart?.({ lc: 1, type: "not_implemented", id: ["lookup"] }, "{}", `never-ended-tool-${i}`, undefined, [], metadata, "lookup");
         }
         expect(h.models.inFlight()).toBe(MAX_OPEN_CALLS);
         expect(h.tools.inFlight()).toBe(MAX_OPEN_CALLS);
