@@ -69,8 +69,8 @@ Options:
   --rate <n>           start at most n conversations a second, e.g. 1 or 0.5
                        (default: as fast as they finish)
   --scenario <name>    drive alerts: a fault phase, then a recovery phase (load mode), printing
-                       which alerts to expect and when; a preset of --rate and --concurrency
-                       (your flags win). Scenarios and the alerts they fire:
+                       which alerts to expect and when; a preset of --rate and --concurrency,
+                       with fail-rate 0 (your flags win). Scenarios and the alerts they fire:
 ${scenarioHelp()}
   --fault-duration <time>     length of the scenario's fault phase (default: per scenario,
                               long enough for its alerts to fire with the bundled rules)
@@ -154,6 +154,8 @@ export function applyScenario(options: DemoOptions, given: ReadonlySet<keyof Dem
   return {
     ...options,
     rate: given.has("rate") ? options.rate : preset.load.rate,
+    // Only the scenario's own faults, unless --fail-rate adds background ones.
+    failRate: given.has("failRate") ? options.failRate : 0,
     concurrency: given.has("concurrency") ? options.concurrency : preset.load.concurrency,
     faultMs,
     recoveryMs,

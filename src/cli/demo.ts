@@ -212,6 +212,9 @@ function startPhases(
     [
       `scenario ${scenario.name}: ${scenario.summary}`,
       `  0s-${formatDuration(faultMs)}  fault phase: expect ${alerts} pending within a minute or two, then firing`,
+      ...(scenario.also.length > 0
+        ? [`  (also true, firing only if the fault is held past their for: ${scenario.also.join(", ")})`]
+        : []),
       total > faultMs
         ? `  ${formatDuration(faultMs)}-${formatDuration(total)}  recovery: faults off; the alerts resolve once the fault has left their rate windows`
         : "  (no recovery phase: --duration ends the demo within the fault phase)",

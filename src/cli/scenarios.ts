@@ -29,13 +29,15 @@ export interface Scenario {
   summary: string;
   /** The alerts its fault phase fires with the committed rules, and their `for:`. */
   alerts: ReadonlyArray<{ alert: string; for: string }>;
+  /** Alerts whose condition it also makes true, firing only if the fault is held longer. */
+  also: readonly string[];
   load: ScenarioLoad;
   /** Agent knobs of the whole run (both phases). */
   base: Partial<SupportAgentFaults>;
   /** Agent knobs added during the fault phase. */
   fault: Partial<SupportAgentFaults>;
   /** The demo's OTLP receiver stops answering during the fault phase. */
-  stallCollector?: boolean;
+  stallCollector: boolean;
   /** Default phase lengths (ms): rate window + `for:` + margin, then the window again. */
   faultMs: number;
   recoveryMs: number;
@@ -56,8 +58,8 @@ const FRESH_MODEL_TRAFFIC = {
 } as const;
 
 /**
- * The other scenarios keep the repeating prompts (the cache answers the models) at ten
- * conversations a second: enough calls for the breaker's window and the span queue.
+ * The breaker scenario keeps the repeating prompts (the cache answers the models) at ten
+ * conversations a second: enough searches for the breaker's window and its probes.
  */
 const CACHED_TRAFFIC = { load: { rate: 10, concurrency: 4 }, base: {} } as const;
 
@@ -69,15 +71,16 @@ function scenario(
   traffic: Pick<Scenario, "load" | "base">,
   fault: Partial<SupportAgentFaults>,
   minutes: readonly [fault: number, recovery: number],
-  stallCollector = false,
+  extra: { also?: readonly string[]; stallCollector?: boolean } = {},
 ): Scenario {
   return {
     name,
     summary,
     alerts: alerts.map(([alert, forDuration]) => ({ alert, for: forDuration })),
+    also: extra.also ?? [],
+    stallCollector: extra.stallCollector ?? false,
     ...traffic,
     fault,
-    stallCollector,
     faultMs: minutes[0] * MINUTE,
     recoveryMs: minutes[1] * MINUTE,
   };
@@ -94,13 +97,15 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     FRESH_MODEL_TRAFFIC,
     { modelFailRate: 0.8, modelHangs: true, modelTimeoutMs: 3_000 },
     [8, 6],
+    // Retries of hung calls, and slow runs: true, but their `for:` is 10m.
+    { also: ["LangGraphRetryStorm", "LangGraphSlowWorkflows"] },
   ),
   "slow-model": scenario(
     "slow-model",
-    "the agent's model takes 1.25-3.75 s per call; calls over their 3 s budget time out (withTimeout) and are retried",
+    "the agent's model takes 1.25-3.75 s per call; calls over their 3.5 s budget time out (withTimeout) and are retried",
     [["LangGraphSlowWorkflows", "10m"]],
     FRESH_MODEL_TRAFFIC,
-    { modelLatencyMs: 2_500, modelTimeoutMs: 3_000 },
+    { modelLatencyMs: 2_500, modelTimeoutMs: 3_500 },
     [12, 6],
   ),
   "cost-spike": scenario(
@@ -135,10 +140,12 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     "collector-stall",
     "the demo sends traces to its own OTLP receiver, which stops answering: the span queue (64 spans) fills and drops",
     [["LangGraphTelemetryDropped", "10m"]],
-    CACHED_TRAFFIC,
+    // Two conversations a second (some 30 spans): a stall fills the queue in two seconds,
+    // and once the receiver answers the queue drains with room to spare on a busy machine.
+    { load: { rate: 2, concurrency: 4 }, base: {} },
     {},
     [12, 6],
-    true,
+    { stallCollector: true },
   ),
 };
 

@@ -16,18 +16,22 @@ export interface StalledCollector {
 
 export async function startStalledCollector(): Promise<StalledCollector> {
   let stalled = false;
-  const held = new Set<ServerResponse>();
-  const answer = (res: ServerResponse) => {
+  const held = new Map<ServerResponse, boolean>();
+  // An empty export response: `{}` in JSON, zero bytes in protobuf.
+  const answer = (res: ServerResponse, json: boolean) => {
     held.delete(res);
-    if (!res.writableEnded) res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    if (res.writableEnded) return;
+    res.writeHead(200, { "content-type": json ? "application/json" : "application/x-protobuf" });
+    res.end(json ? "{}" : "");
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
+      const json = (req.headers["content-type"] ?? "").includes("json");
       const probe = Buffer.concat(chunks).toString() === JSON.stringify({ resourceSpans: [] });
-      if (!stalled || probe) return answer(res);
-      held.add(res);
+      if (!stalled || probe) return answer(res, json);
+      held.set(res, json);
       res.on("close", () => held.delete(res));
     });
   });
@@ -38,11 +42,11 @@ export async function startStalledCollector(): Promise<StalledCollector> {
     url: `http://127.0.0.1:${port}`,
     setStalled(value) {
       stalled = value;
-      if (!value) for (const res of [...held]) answer(res);
+      if (!value) for (const [res, json] of [...held]) answer(res, json);
     },
     close() {
       stalled = false;
-      for (const res of [...held]) answer(res);
+      for (const [res, json] of [...held]) answer(res, json);
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
