@@ -177,6 +177,19 @@ describe("demo scenarios fire their alerts on a real Prometheus", () => {
     const results = await Promise.all(demos.map((demo) => demo.child.exited));
     polling = false;
     await poller;
+    // The timeline, for whoever reads the log: when each alert fired, per demo's own clock.
+    process.stdout.write(
+      `alerts seen firing (seconds since each demo started; fault ${FAULT_S}s, then recovery ${RECOVERY_S}s):\n${[
+        ...firing.keys(),
+      ]
+        .sort()
+        .map((key) => {
+          const [job = "", alert = ""] = key.split("/");
+          const times = seenFiring(job, alert);
+          return `  ${key}: ${times[0]?.toFixed(0)}s..${times.at(-1)?.toFixed(0)}s`;
+        })
+        .join("\n")}\n`,
+    );
     for (const [index, result] of results.entries()) {
       expect(result.code, `${demos[index]?.job}: ${result.stderr.slice(-2000)}`).toBe(0);
     }
