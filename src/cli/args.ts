@@ -1,4 +1,5 @@
 import { DEFAULT_SEED } from "../examples/support-agent.js";
+import { isScenarioName, SCENARIO_NAMES, SCENARIOS, type ScenarioName, scenarioHelp } from "./scenarios.js";
 import { DEFAULT_OTLP_HTTP_PORT, DEFAULT_PROMETHEUS_PORT } from "../stack-defaults.js";
 
 /** A command-line mistake: printed with a hint, exit code 2. */
@@ -20,6 +21,14 @@ export interface DemoOptions {
   /** Port of /metrics; undefined = OTEL_EXPORTER_PROMETHEUS_PORT or 9464. */
   metricsPort: number | undefined;
   seed: number;
+  /** Conversations started per second at most; undefined = as fast as they finish. */
+  rate: number | undefined;
+  /** A preset that drives alerts: a fault phase, then a recovery phase (load mode). */
+  scenario: ScenarioName | undefined;
+  /** Length of the scenario's fault phase (ms); the recovery phase runs for the rest. */
+  faultMs: number | undefined;
+  /** Length of the scenario's recovery phase (ms). */
+  recoveryMs: number | undefined;
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
@@ -31,6 +40,10 @@ export const DEMO_DEFAULTS: DemoOptions = {
   endpoint: undefined,
   metricsPort: undefined,
   seed: DEFAULT_SEED,
+  rate: undefined,
+  scenario: undefined,
+  faultMs: undefined,
+  recoveryMs: undefined,
 };
 
 export const DEMO_HELP = `Usage: langgraph-otel demo [options]
@@ -53,6 +66,15 @@ Options:
   --metrics-port <n>   port of the /metrics endpoint on 127.0.0.1
                        (default $OTEL_EXPORTER_PROMETHEUS_PORT or ${DEFAULT_PROMETHEUS_PORT})
   --seed <n>           seed of the simulated faults and latencies (default ${DEMO_DEFAULTS.seed})
+  --rate <n>           start at most n conversations a second, e.g. 1 or 0.5
+                       (default: as fast as they finish)
+  --scenario <name>    drive alerts: a fault phase, then a recovery phase (load mode), printing
+                       which alerts to expect and when; a preset of --rate and --concurrency,
+                       with fail-rate 0 (your flags win). Scenarios and the alerts they fire:
+${scenarioHelp()}
+  --fault-duration <time>     length of the scenario's fault phase (default: per scenario,
+                              long enough for its alerts to fire with the bundled rules)
+  --recovery-duration <time>  length of the recovery phase (default: long enough to resolve)
   -h, --help           show this help
 
 Exit codes: 0 done, 1 failed to run, 2 bad command line.`;
@@ -80,10 +102,15 @@ const FLAGS: Readonly<Record<string, Parser>> = {
   "--endpoint": (raw, flag) => ({ endpoint: url(raw, flag) }),
   "--metrics-port": (raw, flag) => ({ metricsPort: integer(raw, flag, 0, 65535) }),
   "--seed": (raw, flag) => ({ seed: integer(raw, flag, 0) }),
+  "--rate": (raw, flag) => ({ rate: positive(raw, flag) }),
+  "--scenario": (raw, flag) => ({ scenario: scenario(raw, flag) }),
+  "--fault-duration": (raw, flag) => ({ faultMs: duration(raw, flag) }),
+  "--recovery-duration": (raw, flag) => ({ recoveryMs: duration(raw, flag) }),
 };
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   let options: DemoOptions = { ...DEMO_DEFAULTS };
+  const given = new Set<keyof DemoOptions>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "-h" || arg === "--help") return { help: true };
@@ -102,9 +129,38 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
       if (raw === undefined || raw.startsWith("--")) throw new UsageError(`${flag} needs a value`);
       i++;
     }
-    options = { ...options, ...parse(raw, flag) };
+    const parsed = parse(raw, flag);
+    for (const key of Object.keys(parsed) as Array<keyof DemoOptions>) given.add(key);
+    options = { ...options, ...parsed };
   }
-  return { help: false, options };
+  return { help: false, options: applyScenario(options, given) };
+}
+
+/**
+ * A scenario's preset under the flags given: its pace and concurrency unless set, its
+ * phase lengths, and load mode for both phases unless --duration says otherwise.
+ */
+export function applyScenario(options: DemoOptions, given: ReadonlySet<keyof DemoOptions>): DemoOptions {
+  if (options.scenario === undefined) {
+    const stray = (["faultMs", "recoveryMs"] as const).find((key) => given.has(key));
+    if (stray) {
+      throw new UsageError(`--${stray === "faultMs" ? "fault" : "recovery"}-duration needs --scenario`);
+    }
+    return options;
+  }
+  const preset = SCENARIOS[options.scenario];
+  const faultMs = options.faultMs ?? preset.faultMs;
+  const recoveryMs = options.recoveryMs ?? preset.recoveryMs;
+  return {
+    ...options,
+    rate: given.has("rate") ? options.rate : preset.load.rate,
+    // Only the scenario's own faults, unless --fail-rate adds background ones.
+    failRate: given.has("failRate") ? options.failRate : 0,
+    concurrency: given.has("concurrency") ? options.concurrency : preset.load.concurrency,
+    faultMs,
+    recoveryMs,
+    durationMs: given.has("durationMs") ? options.durationMs : faultMs + recoveryMs,
+  };
 }
 
 function integer(raw: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -131,6 +187,19 @@ function quantity(raw: string, defaultUnit: string): number {
   const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?\s*$/.exec(raw);
   if (!match) return Number.NaN;
   return Number(match[1]) * UNIT_MS[match[2] ?? defaultUnit]!;
+}
+
+function positive(raw: string, flag: string): number {
+  const value = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value > 0 && value <= 10_000)) {
+    throw new UsageError(`${flag} must be a number above 0 and at most 10000, like 1 or 0.5 (got "${raw}")`);
+  }
+  return value;
+}
+
+function scenario(raw: string, flag: string): ScenarioName {
+  if (isScenarioName(raw)) return raw;
+  throw new UsageError(`${flag} must be one of ${SCENARIO_NAMES.join(", ")} (got "${raw}")`);
 }
 
 function milliseconds(raw: string, flag: string): number {

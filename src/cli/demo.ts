@@ -1,6 +1,8 @@
+import { setMaxListeners } from "node:events";
 import {
   type ConversationResult,
   createSupportAgent,
+  type SupportAgentFaults,
   requestFor,
   runConversation,
   SCRIPTED_MODEL_PRICES,
@@ -10,8 +12,11 @@ import {
   threadIdFor,
 } from "../examples/support-agent.js";
 import type { DemoOptions } from "./args.js";
+import { sleep } from "../examples/determinism.js";
 import { readMetricSummary } from "./metric-summary.js";
 import { ProgressBar } from "./progress.js";
+import { type Scenario, SCENARIOS, STALL_SPAN_QUEUE } from "./scenarios.js";
+import { type StalledCollector, startStalledCollector } from "./stalled-collector.js";
 import { renderSummary } from "./summary.js";
 import { startDemoTelemetry } from "./telemetry.js";
 
@@ -48,13 +53,19 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   io.out.write(
     `langgraph-otel demo: ${SUPPORT_AGENT_NAME}, ${
       loadMode ? `load mode for ${formatDuration(options.durationMs ?? 0)}` : `${options.runs} conversations`
-    }, ${options.concurrency} at a time, fail-rate ${Math.round(options.failRate * 1000) / 10}%, latency ${options.latencyMs} ms\n\n`,
+    }, ${options.concurrency} at a time${options.rate === undefined ? "" : ` (at most ${options.rate}/s)`}, fail-rate ${Math.round(options.failRate * 1000) / 10}%, latency ${options.latencyMs} ms${
+      options.scenario === undefined ? "" : `, scenario ${options.scenario}`
+    }\n\n`,
   );
 
+  const scenario = options.scenario === undefined ? undefined : SCENARIOS[options.scenario];
+  // The collector-stall scenario exports to a receiver of its own, behind a small queue.
+  const stall: StalledCollector | undefined = scenario?.stallCollector ? await startStalledCollector() : undefined;
   const telemetry = await startDemoTelemetry({
-    endpoint: options.endpoint,
+    endpoint: stall?.url ?? options.endpoint,
     metricsPort: options.metricsPort,
     prices: SCRIPTED_MODEL_PRICES,
+    ...(stall ? { spanQueue: STALL_SPAN_QUEUE } : {}),
     ...(io.env ? { env: io.env } : {}),
   });
   if (telemetry.metricsUrl) io.err.write(`serving ${telemetry.metricsUrl} while the demo runs\n`);
@@ -72,8 +83,11 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
     latencyMs: options.latencyMs,
     failRate: options.failRate,
     seed: options.seed,
+    faults: { ...scenario?.base },
   });
   const stop = new AbortController();
+  // Every worker (and its --rate wait) listens to it: not a leak, however many workers.
+  setMaxListeners(0, stop.signal);
   let interrupted: string | undefined;
   const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
     if (interrupted !== undefined) {
@@ -98,11 +112,22 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   const timer =
     deadline === undefined ? undefined : setTimeout(() => stop.abort(), deadline - Date.now());
   const ticker = setInterval(() => progress.update(state()), 250);
+  const phases = scenario ? startPhases(scenario, options, agent.faults, stall, io.err, telemetry.metricsUrl) : undefined;
   let next = 0;
   let firstFailure: ConversationResult | undefined;
+  // --rate: conversations start on a schedule shared by the workers.
+  const interval = options.rate === undefined ? 0 : 1000 / options.rate;
+  let nextStart = started;
 
   const worker = async () => {
     while (!stop.signal.aborted && (loadMode || next < options.runs)) {
+      if (interval > 0) {
+        const now = Date.now();
+        const at = Math.max(nextStart, now);
+        nextStart = at + interval;
+        if (at > now) await sleep(at - now, stop.signal).catch(() => undefined);
+        if (stop.signal.aborted) break;
+      }
       const index = next++;
       // One signal per conversation, linked to the stop signal: LangGraph hangs listeners
       // on the signal it is given, and a shared one would collect them for the whole run.
@@ -130,6 +155,7 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   } finally {
     clearInterval(ticker);
     if (timer) clearTimeout(timer);
+    phases?.stop();
     io.signals?.off("SIGINT", onInt);
     io.signals?.off("SIGTERM", onTerm);
   }
@@ -143,6 +169,8 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
       .join(", "),
   );
 
+  // A stalled receiver would hold the final flush.
+  await stall?.close();
   await telemetry.forceFlush();
   const metricSummary = await readMetricSummary(telemetry.metrics);
   const lines = renderSummary({
@@ -159,6 +187,47 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   io.out.write(`\n${lines.join("\n")}\n`);
   await telemetry.shutdown();
   return 0;
+}
+
+/**
+ * The scenario's timeline: the fault knobs now, the base knobs after the fault phase;
+ * each step printed with the alerts to expect, so a user watching Prometheus or
+ * Alertmanager knows when they should fire and resolve.
+ */
+function startPhases(
+  scenario: Scenario,
+  options: DemoOptions,
+  faults: SupportAgentFaults,
+  stall: StalledCollector | undefined,
+  err: DemoIO["err"],
+  metricsUrl: string | undefined,
+): { stop(): void } {
+  const faultMs = options.faultMs ?? scenario.faultMs;
+  const total = options.durationMs ?? faultMs;
+  const alerts = scenario.alerts.map((a) => `${a.alert} (for: ${a.for})`).join(", ");
+  const say = (text: string) => err.write(`${err.isTTY ? "\r\x1b[2K" : ""}${text}\n`);
+  Object.assign(faults, scenario.fault);
+  stall?.setStalled(true);
+  say(
+    [
+      `scenario ${scenario.name}: ${scenario.summary}`,
+      `  0s-${formatDuration(faultMs)}  fault phase: expect ${alerts} pending within a minute or two, then firing`,
+      ...(scenario.also.length > 0
+        ? [`  (also true, firing only if the fault is held past their for: ${scenario.also.join(", ")})`]
+        : []),
+      total > faultMs
+        ? `  ${formatDuration(faultMs)}-${formatDuration(total)}  recovery: faults off; the alerts resolve once the fault has left their rate windows`
+        : "  (no recovery phase: --duration ends the demo within the fault phase)",
+      `  Timings are for the bundled rules (5m rate windows, 15m for cost); Prometheus must scrape ${metricsUrl ?? "/metrics"}.`,
+    ].join("\n"),
+  );
+  const timer = setTimeout(() => {
+    for (const key of Object.keys(scenario.fault)) Reflect.deleteProperty(faults, key);
+    Object.assign(faults, scenario.base);
+    stall?.setStalled(false);
+    say(`[${formatDuration(faultMs)}] scenario ${scenario.name}: recovery phase, faults off: expect ${scenario.alerts.map((a) => a.alert).join(", ")} to resolve`);
+  }, faultMs);
+  return { stop: () => clearTimeout(timer) };
 }
 
 function formatDuration(ms: number): string {

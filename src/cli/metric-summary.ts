@@ -8,6 +8,7 @@ import {
   ATTR_LANGGRAPH_CIRCUIT_BREAKER_TO,
   ATTR_LANGGRAPH_HUMAN_DECISION,
   ATTR_LANGGRAPH_NODE_NAME,
+  ATTR_LANGGRAPH_OPERATION,
   ATTR_LANGGRAPH_OUTCOME,
   CACHE_RESULT_HIT,
   GEN_AI_TOKEN_TYPE_INPUT,
@@ -21,6 +22,7 @@ import {
   METRIC_LANGGRAPH_LLM_COST,
   METRIC_LANGGRAPH_NODE_RETRIES,
   METRIC_LANGGRAPH_RETRY_ATTEMPTS,
+  METRIC_LANGGRAPH_TIMEOUTS,
 } from "../semconv.js";
 
 /** A pull reader next to the Prometheus one: the summary reads the same instruments. */
@@ -50,6 +52,8 @@ export interface MetricSummary {
   /** Breaker name -> transitions into each state. */
   breakerTransitions: Map<string, Map<string, number>>;
   fallbacks: number;
+  /** withTimeout expiries by operation. */
+  timeouts: Map<string, number>;
   humanDecisions: Map<string, number>;
 }
 
@@ -121,6 +125,7 @@ export async function readMetricSummary(reader: metrics.MetricReader): Promise<M
     cache,
     breakerTransitions,
     fallbacks: of(METRIC_LANGGRAPH_FALLBACK_ACTIVATIONS).reduce((n, p) => n + p.value, 0),
+    timeouts: sumBy(of(METRIC_LANGGRAPH_TIMEOUTS), ATTR_LANGGRAPH_OPERATION),
     humanDecisions: sumBy(of(METRIC_LANGGRAPH_HUMAN_DECISIONS), ATTR_LANGGRAPH_HUMAN_DECISION),
   };
 }

@@ -158,6 +158,8 @@ function runSection({ spans, metrics, tally, elapsedMs, stoppedBy, firstFailure 
   const retries = [...metrics.retryAttempts].map(([o, n]) => `${formatInt(n)} ${o}`).join(", ");
   if (retries) resilience.push(`withRetry attempts: ${retries}`);
   if (metrics.fallbacks > 0) resilience.push(`fallbacks used: ${formatInt(metrics.fallbacks)}`);
+  const timeouts = [...metrics.timeouts].map(([o, n]) => `${formatInt(n)} ${o}`).join(", ");
+  if (timeouts) resilience.push(`timeouts: ${timeouts}`);
   for (const [name, transitions] of metrics.breakerTransitions) {
     const opened = transitions.get("open") ?? 0;
     resilience.push(`circuit breaker ${name}: opened ${formatInt(opened)}x`);

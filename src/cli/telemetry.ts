@@ -1,5 +1,5 @@
 import type { PriceTable } from "../genai/index.js";
-import { type ObservabilityHandle, startObservability } from "../setup/index.js";
+import { type BatchQueueOptions, type ObservabilityHandle, startObservability } from "../setup/index.js";
 import {
   DEFAULT_OTLP_HTTP_PORT,
   DEFAULT_PROMETHEUS_ENDPOINT,
@@ -16,6 +16,8 @@ export interface DemoTelemetryOptions {
   metricsPort: number | undefined;
   /** Prices of the sample agent's (scripted) models. */
   prices: PriceTable;
+  /** Bounds of the span queue (the collector-stall scenario makes it small). */
+  spanQueue?: BatchQueueOptions;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -65,6 +67,7 @@ export async function startDemoTelemetry(options: DemoTelemetryOptions): Promise
     ...(options.endpoint !== undefined ? { otlpEndpoint: options.endpoint } : {}),
     ...(options.metricsPort !== undefined ? { prometheusPort: options.metricsPort } : {}),
     genai: { prices: options.prices },
+    ...(options.spanQueue ? { spanQueue: options.spanQueue } : {}),
     spanProcessors: [spans],
     metricReaders: [metrics],
     env,

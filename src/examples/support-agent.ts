@@ -36,7 +36,7 @@ import { ToolNode } from "@langchain/langgraph/prebuilt";
 import { ResponseCache } from "../cache/index.js";
 import { recordHumanDecision } from "../genai/index.js";
 import type { PriceTable } from "../genai/index.js";
-import { CircuitBreaker, withFallback, withRetry } from "../resilience/index.js";
+import { CircuitBreaker, withFallback, withRetry, withTimeout } from "../resilience/index.js";
 import { Dice, sleep } from "./determinism.js";
 import { ScriptedChatModel, type ScriptedCallInfo, type ScriptedReply, textOf } from "./scripted-chat-model.js";
 import {
@@ -75,6 +75,38 @@ export const DEFAULT_SEED = 5;
 export const SEARCH_BREAKER_NAME = "knowledge_base";
 export const RESPONSE_CACHE_NAME = "llm_responses";
 
+/**
+ * What the simulated dependencies do. The agent reads it on every call, so a caller may
+ * change it while conversations run (the demo's `--scenario` phases do).
+ */
+export interface SupportAgentFaults {
+  /** Base latency (ms) of each simulated dependency call. */
+  latencyMs: number;
+  /** Probability (0..1) that a dependency call fails: model, search, tools, sending the answer. */
+  failRate: number;
+  /**
+   * Failure probability of model calls when the model provider is in trouble; set, it
+   * applies to the router model as well (which never fails otherwise). Default failRate.
+   */
+  modelFailRate?: number;
+  /** Model faults hang (the provider never answers) instead of failing fast with a 429. */
+  modelHangs?: boolean;
+  /** Base latency (ms) of one model call. Default 2 x latencyMs. */
+  modelLatencyMs?: number;
+  /** Budget of one model call (withTimeout). Default max(2 s, 10 x the model latency). */
+  modelTimeoutMs?: number;
+  /** Failure probability of the knowledge-base search. Default failRate. */
+  searchFailRate?: number;
+  /**
+   * Every prompt names its conversation, as real prompts carry their customer's context:
+   * the response cache cannot answer, so every call reaches the model, its faults and its
+   * bill. Off, the sample requests repeat and the cache answers most model calls.
+   */
+  freshPrompts?: boolean;
+  /** The policies appear this many times in the agent's prompt (a runaway context). Default 1. */
+  contextRepeat?: number;
+}
+
 export interface SupportAgentOptions {
   /** Base latency (ms) of each simulated dependency call: model, search, order API. Default 20. */
   latencyMs?: number;
@@ -86,6 +118,8 @@ export interface SupportAgentOptions {
   checkpointer?: BaseCheckpointSaver;
   /** Clock of the circuit breaker (ms); tests freeze it. Default Date.now. */
   clock?: () => number;
+  /** More fault knobs (latencyMs and failRate above win); the agent keeps this object. */
+  faults?: Partial<SupportAgentFaults>;
 }
 
 /** A transient dependency failure, shaped like an HTTP client error. */
@@ -122,8 +156,10 @@ function threadOf(config: RunnableConfig | undefined): string {
 }
 
 export function createSupportAgent(options: SupportAgentOptions = {}) {
-  const latencyMs = options.latencyMs ?? 20;
-  const failRate = options.failRate ?? 0;
+  const faults: SupportAgentFaults = Object.assign(options.faults ?? {}, {
+    latencyMs: options.latencyMs ?? options.faults?.latencyMs ?? 20,
+    failRate: options.failRate ?? options.faults?.failRate ?? 0,
+  });
   const dice = new Dice(options.seed ?? DEFAULT_SEED);
   const checkpointer = options.checkpointer ?? new MemorySaver();
   const cache = new ResponseCache({ name: RESPONSE_CACHE_NAME, maxEntries: 500, ttlMs: 600_000 });
@@ -141,8 +177,9 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     key: string,
     signal: AbortSignal | undefined,
     failure: () => DependencyError,
+    failRate = faults.failRate,
   ): Promise<void> {
-    await sleep(dice.latency(key, latencyMs), signal);
+    await sleep(dice.latency(key, faults.latencyMs), signal);
     if (dice.fails(key, failRate)) throw failure();
   }
 
@@ -204,35 +241,67 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
   const tools = [lookupOrder, issueRefund, createTicket];
 
   // --- models ----------------------------------------------------------------------------
-  const modelFault = (info: ScriptedCallInfo) =>
-    dice.fails(`model:${info.threadId ?? "no-thread"}`, failRate)
-      ? new DependencyError("RateLimitError", "429 Too Many Requests", 429)
-      : undefined;
-  const modelLatency = (info: ScriptedCallInfo) =>
-    dice.latency(`model:${info.threadId ?? "no-thread"}`, latencyMs * 2);
+  const modelLatencyMs = () => faults.modelLatencyMs ?? faults.latencyMs * 2;
+  // A hung call answers after an hour: only its timeout (or the caller's signal) ends it.
+  const HUNG_MS = 3_600_000;
+  const modelFault = (key: string, rate: number) => {
+    if (!dice.fails(key, rate) || faults.modelHangs) return undefined;
+    return new DependencyError("RateLimitError", "429 Too Many Requests", 429);
+  };
+  const modelLatency = (key: string, baseMs: number, rate: number) => {
+    // Drawn before the fault (as the model asks for its latency first): a hang is decided here.
+    const latency = dice.latency(key, baseMs);
+    return faults.modelHangs && dice.fails(`hang:${key}`, rate) ? HUNG_MS : latency;
+  };
 
   const router = new ScriptedChatModel({
     model: ROUTER_MODEL,
     cache,
-    latencyMs: (info) => dice.latency(`router:${info.threadId ?? "no-thread"}`, latencyMs),
+    latencyMs: (info) =>
+      modelLatency(`router:${info.threadId ?? "no-thread"}`, faults.latencyMs, faults.modelFailRate ?? 0),
+    fault: (info) => modelFault(`router:${info.threadId ?? "no-thread"}`, faults.modelFailRate ?? 0),
     script: ({ messages }) => ({ content: classifyIntent(textOf(messages[messages.length - 1]!)) }),
   });
   const agentModel = new ScriptedChatModel({
     model: AGENT_MODEL,
     cache,
-    latencyMs: modelLatency,
-    fault: modelFault,
+    latencyMs: (info) =>
+      modelLatency(`model:${info.threadId ?? "no-thread"}`, modelLatencyMs(), faults.modelFailRate ?? faults.failRate),
+    fault: (info) => modelFault(`model:${info.threadId ?? "no-thread"}`, faults.modelFailRate ?? faults.failRate),
     script: agentScript,
   }).bindTools(tools);
+
+  /**
+   * A model call with its budget (withTimeout): a provider that hangs costs this long, not
+   * forever. Wrapped per call, as the budget may change while the agent runs.
+   */
+  const callModel = <T>(
+    name: string,
+    invoke: (config: RunnableConfig | undefined) => Promise<T>,
+    config: RunnableConfig | undefined,
+  ): Promise<T> => {
+    const budget = faults.modelTimeoutMs ?? Math.max(2_000, 10 * modelLatencyMs());
+    return withTimeout((_input: undefined, c?: RunnableConfig) => invoke(c), budget, { name })(undefined, config);
+  };
+  /** Fresh prompts name their conversation, so the response cache cannot answer them. */
+  const context = (config: RunnableConfig | undefined) =>
+    faults.freshPrompts ? `\nConversation: ${threadOf(config)}.` : "";
 
   // --- nodes -----------------------------------------------------------------------------
   async function classify(state: SupportStateType, config?: RunnableConfig) {
     const request = lastHumanText(state);
-    const reply = await router.invoke(
-      [
-        new SystemMessage("Classify the request as billing, shipping, account, technical or general."),
-        new HumanMessage(request),
-      ],
+    const reply = await callModel(
+      ROUTER_MODEL,
+      (c) =>
+        router.invoke(
+          [
+            new SystemMessage(
+              `Classify the request as billing, shipping, account, technical or general.${context(config)}`,
+            ),
+            new HumanMessage(request),
+          ],
+          c,
+        ),
       config,
     );
     return { intent: classifyIntent(textOf(reply)) };
@@ -241,8 +310,11 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
   // Search: breaker (fail fast while the service is down) inside withRetry (transient
   // errors), with a static FAQ as the degraded answer when both give up.
   const searchService = async (intent: Intent, config?: RunnableConfig) => {
-    await dependency(`search:${threadOf(config)}`, config?.signal, () =>
-      new DependencyError("SearchUnavailable", "knowledge base search unavailable", 503),
+    await dependency(
+      `search:${threadOf(config)}`,
+      config?.signal,
+      () => new DependencyError("SearchUnavailable", "knowledge base search unavailable", 503),
+      faults.searchFailRate ?? faults.failRate,
     );
     return [...KNOWLEDGE_BASE[intent]];
   };
@@ -250,7 +322,7 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     withRetry(breaker.wrap(searchService), {
       name: "knowledge_base.search",
       maxAttempts: 3,
-      initialInterval: Math.max(1, latencyMs / 4),
+      initialInterval: Math.max(1, faults.latencyMs / 4),
     }),
     async (_intent: Intent, _config?: RunnableConfig) => [...KNOWLEDGE_BASE.general],
     { name: "knowledge_base.search" },
@@ -261,10 +333,11 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
   }
 
   async function agent(state: SupportStateType, config?: RunnableConfig) {
+    const policies = Array.from({ length: faults.contextRepeat ?? 1 }, () => state.documents).flat();
     const system = new SystemMessage(
-      `You are a support agent. Intent: ${state.intent}.\nPolicies:\n- ${state.documents.join("\n- ")}`,
+      `You are a support agent. Intent: ${state.intent}.${context(config)}\nPolicies:\n- ${policies.join("\n- ")}`,
     );
-    const reply = await agentModel.invoke([system, ...state.messages], config);
+    const reply = await callModel(AGENT_MODEL, (c) => agentModel.invoke([system, ...state.messages], c), config);
     return { messages: [reply] };
   }
 
@@ -293,21 +366,35 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     };
   }
 
-  async function respond(state: SupportStateType, config?: RunnableConfig) {
-    const last = state.messages[state.messages.length - 1];
-    await sleep(dice.latency(`send:${threadOf(config)}`, latencyMs / 2), config?.signal);
-    return { answer: last ? textOf(last) : "" };
+  // Sending the answer to the customer's channel: a dependency that fails (fast, or by
+  // hanging until its budget runs out: withTimeout) outside any cache, so injected faults
+  // keep failing runs however warm the response cache is. The node retries once.
+  async function sendAnswer(_text: string, config?: RunnableConfig): Promise<void> {
+    const key = `send:${threadOf(config)}`;
+    await sleep(dice.latency(key, faults.latencyMs / 2), config?.signal);
+    if (!dice.fails(key, faults.failRate)) return;
+    if (dice.next(`hang:${key}`) < 0.5) await sleep(HUNG_MS, config?.signal);
+    throw new DependencyError("MessagingUnavailable", "messaging service unavailable", 503);
   }
 
+  async function respond(state: SupportStateType, config?: RunnableConfig) {
+    const last = state.messages[state.messages.length - 1];
+    const answer = last ? textOf(last) : "";
+    const budget = Math.max(50, faults.latencyMs * 5);
+    await withTimeout(sendAnswer, budget, { name: "send_answer" })(answer, config);
+    return { answer };
+  }
+
+  // Model nodes retry rate limits and timeouts (up to 4 attempts, as provider SDKs do);
+  // sending the answer is retried once.
+  const modelRetry = { maxAttempts: 4, initialInterval: 5, jitter: false, logWarning: false };
   const graph = new StateGraph(SupportState)
-    .addNode("classify", classify)
+    .addNode("classify", classify, { retryPolicy: modelRetry })
     .addNode("retrieve", retrieve)
-    .addNode("agent", agent, {
-      retryPolicy: { maxAttempts: 2, initialInterval: 5, jitter: false, logWarning: false },
-    })
+    .addNode("agent", agent, { retryPolicy: modelRetry })
     .addNode("human_approval", humanApproval)
     .addNode("tools", new ToolNode(tools))
-    .addNode("respond", respond)
+    .addNode("respond", respond, { retryPolicy: { ...modelRetry, maxAttempts: 2 } })
     .addEdge(START, "classify")
     .addEdge("classify", "retrieve")
     .addEdge("retrieve", "agent")
@@ -317,7 +404,7 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     .addEdge("respond", END)
     .compile({ checkpointer, name: SUPPORT_AGENT_NAME });
 
-  return { graph, checkpointer, tools, cache, breaker, dice };
+  return { graph, checkpointer, tools, cache, breaker, dice, faults };
 }
 
 export type SupportAgent = ReturnType<typeof createSupportAgent>;
