@@ -5,8 +5,9 @@
  * collector/otel-collector.yaml uses.
  */
 import { describe, expect, it } from "vitest";
-import { stackVersions } from "./binaries.js";
-import { dict, isDict, list, readText, readYaml, str } from "./support.js";
+import { parse } from "yaml";
+import { requireStackBinary, stackVersions } from "./binaries.js";
+import { dict, isDict, list, readText, readYaml, repoPath, runTool, str } from "./support.js";
 
 const versions = stackVersions();
 const composeServices = dict(readYaml("docker-compose.yml"), "services");
@@ -101,5 +102,24 @@ describe("stack versions", () => {
     const providers = list(builder, "providers").map((p) => (isDict(p) ? String(p.gomod) : ""));
     expect(providers.some((p) => p.includes("/envprovider "))).toBe(true);
     expect(providers.some((p) => p.includes("/fileprovider "))).toBe(true);
+  });
+});
+
+describe("our Collector binary (scripts/stack-binaries.sh)", () => {
+  it("is the pinned release and accepts collector/otel-collector.yaml as committed", () => {
+    const otelcol = requireStackBinary("otelcol-langgraph");
+    expect(runTool(otelcol, ["--version"]).output).toContain(versions.OTELCOL_VERSION);
+    const result = runTool(otelcol, ["validate", `--config=${repoPath("collector/otel-collector.yaml")}`]);
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it("lists exactly the component types the config uses", () => {
+    const result = runTool(requireStackBinary("otelcol-langgraph"), ["components"]);
+    expect(result.status, result.output).toBe(0);
+    const listed = parse(result.output) as Record<string, unknown>;
+    for (const kind of ["extensions", "receivers", "processors", "connectors", "exporters"]) {
+      const names = list(listed, kind).map((c) => str(c, "name") ?? "").sort();
+      expect(names, kind).toEqual(configTypes(kind));
+    }
   });
 });
