@@ -98,6 +98,9 @@ promver() {
 }
 
 build() {
+  # Two runs at once (two test sessions, say) build each binary once: the second waits.
+  exec 9>"$cache/.$1.lock"
+  flock 9
   case "$1" in
     otelcol) build_otelcol ;;
     jaeger)
