@@ -14,7 +14,9 @@
 # (none: all four). Prints each folder; the tests compute the same paths
 # (test/stack/binaries.ts), so nothing needs to be put on PATH.
 # Prometheus is built without the `builtinassets` tag (that needs its npm front-end build):
-# the HTTP API works, the web UI answers with a notice. Grafana's module cannot be built
+# the HTTP API works, the web UI answers with a notice. It is also built with
+# `remove_all_sd`: no Kubernetes/cloud service discovery, which our static targets do not
+# use and which is most of its build time (static and file discovery stay). Grafana's module cannot be built
 # here; it stays compose-only.
 set -euo pipefail
 # Errors inside $(...) stop the script too (a failed build must not print a folder).
@@ -39,9 +41,9 @@ have() {
 }
 
 # Builds into DIR.tmp and renames it, so an interrupted build is never taken as done.
-# go_tool NAME VERSION MODULE MODULE_VERSION LDFLAGS PKG:BIN...
+# go_tool NAME VERSION MODULE MODULE_VERSION LDFLAGS TAGS PKG:BIN...
 go_tool() {
-  local name="$1" version="$2" module="$3" modver="$4" ldflags="$5"; shift 5
+  local name="$1" version="$2" module="$3" modver="$4" ldflags="$5" tags="$6"; shift 6
   local dir="$cache/$name-$version" bins=() spec
   for spec in "$@"; do bins+=("${spec#*:}"); done
   if have "$dir" "${bins[@]}"; then echo "$dir/bin"; return; fi
@@ -56,7 +58,7 @@ go_tool() {
     if [ "$name" = alertmanager ]; then stub_alertmanager_ui "$module" "$modver"; fi
     for spec in "$@"; do
       go get "${spec%%:*}@v$modver" >/dev/null
-      go build -ldflags "-s -w $ldflags" -o "$tmp/bin/${spec#*:}" "${spec%%:*}"
+      go build -tags "$tags" -ldflags "-s -w $ldflags" -o "$tmp/bin/${spec#*:}" "${spec%%:*}"
     done
   )
   rm -rf "$tmp/src" "$dir" && mv "$tmp" "$dir"
@@ -104,16 +106,16 @@ build() {
   case "$1" in
     otelcol) build_otelcol ;;
     jaeger)
-      go_tool jaeger "$JAEGER_VERSION" github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION" "" \
+      go_tool jaeger "$JAEGER_VERSION" github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION" "" "" \
         github.com/jaegertracing/jaeger/cmd/jaeger:jaeger ;;
     prometheus)
       go_tool prometheus "$PROMETHEUS_VERSION" github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" \
-        "$(promver "$PROMETHEUS_VERSION")" \
+        "$(promver "$PROMETHEUS_VERSION")" remove_all_sd \
         github.com/prometheus/prometheus/cmd/prometheus:prometheus \
         github.com/prometheus/prometheus/cmd/promtool:promtool ;;
     alertmanager)
       go_tool alertmanager "$ALERTMANAGER_VERSION" github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" \
-        "$(promver "$ALERTMANAGER_VERSION")" \
+        "$(promver "$ALERTMANAGER_VERSION")" "" \
         github.com/prometheus/alertmanager/cmd/alertmanager:alertmanager \
         github.com/prometheus/alertmanager/cmd/amtool:amtool ;;
     *) log "unknown binary: $1 (otelcol, jaeger, prometheus, alertmanager)"; return 2 ;;
