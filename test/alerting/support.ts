@@ -13,6 +13,8 @@ import { isDict, list, repoPath } from "../stack/support.js";
 
 export interface RunningProcess {
   readonly logs: () => string;
+  /** False once the process has exited (crashed or stopped). */
+  readonly alive: () => boolean;
   stop(): Promise<void>;
 }
 
@@ -22,8 +24,9 @@ export async function startProcess(
   args: string[],
   readyUrl: string,
   timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningProcess> {
-  const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -37,6 +40,7 @@ export async function startProcess(
   });
   const running: RunningProcess = {
     logs: () => output,
+    alive: () => !exited,
     stop: () =>
       new Promise((resolve) => {
         if (exited || child.pid === undefined) return resolve();
