@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { DataSourceRef } from "@grafana/grafana-foundation-sdk/common";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { llmToolsDashboard } from "./llm-tools.js";
 import { nodesDashboard } from "./nodes.js";
@@ -21,7 +22,9 @@ export function buildDashboards(): Record<string, Dashboard> {
 
 /**
  * Stable panel ids and query refIds (A, B, …): the builders leave them unset and Grafana
- * would otherwise number them on load, breaking panel links between saves.
+ * would otherwise number them on load, breaking panel links between saves. Each panel with
+ * queries also names their datasource itself: without a panel-level datasource Grafana
+ * falls back to the default one (and "Mixed" handling) when the panel is edited or copied.
  */
 function numbered(dashboard: Dashboard): Dashboard {
   let id = 0;
@@ -34,6 +37,9 @@ function numbered(dashboard: Dashboard): Dashboard {
       const query = target as { refId?: string };
       query.refId ??= String.fromCharCode(65 + index);
     }
+    // Every query variant has a datasource too, which the shared type does not declare.
+    const first = (panel.targets[0] as { datasource?: DataSourceRef } | undefined)?.datasource;
+    if (first !== undefined) panel.datasource ??= first;
   }
   return dashboard;
 }

@@ -1,12 +1,13 @@
 /**
- * alertmanager/alertmanager.yml with Debian's real tools: `amtool config routes test`
+ * alertmanager/alertmanager.yml with the pinned Alertmanager's real tools: `amtool config routes test`
  * for every severity, and inhibitions on a real Alertmanager fed with `amtool alert add`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTool, runTool } from "../stack/support.js";
+import { requireStackBinary } from "../stack/binaries.js";
+import { runTool } from "../stack/support.js";
 import { eventually, freePort } from "../helpers/waiting.js";
 import {
   type AlertmanagerAlert,
@@ -19,12 +20,12 @@ import {
 const scratch = mkdtempSync(join(tmpdir(), "lgotel-alertmanager-"));
 const configFile = join(scratch, "alertmanager.yml");
 // Nothing listens there: these tests look at routing and inhibition, not delivery.
-writeFileSync(configFile, testAlertmanagerConfig("http://127.0.0.1:9"));
+writeFileSync(configFile, testAlertmanagerConfig("http://127.0.0.1:9", join(scratch, "secrets")));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function amtool(args: string[]): { status: number | null; output: string } {
-  return runTool(requireTool("amtool", "prometheus-alertmanager"), args);
+  return runTool(requireStackBinary("amtool"), args);
 }
 
 /** The receiver `amtool config routes test` picks (first line; a warning may follow). */
@@ -66,7 +67,7 @@ describe("inhibition on a real Alertmanager (amtool alert add)", () => {
   let base = "";
 
   beforeAll(async () => {
-    const binary = requireTool("prometheus-alertmanager", "prometheus-alertmanager");
+    const binary = requireStackBinary("alertmanager");
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     alertmanager = await startProcess(

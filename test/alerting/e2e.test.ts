@@ -1,5 +1,5 @@
 /**
- * End to end, with Debian's real `prometheus` and `prometheus-alertmanager`: the sample
+ * End to end, with the pinned `prometheus` and `alertmanager` (test/stack/binaries.ts): the sample
  * support agent (injected failures and latency) and a slow, failing checkout graph run
  * instrumented in this process and are scraped from /metrics; the committed rules (short
  * windows by override) fire LangGraphHighErrorRate and LangGraphSystemDegraded, which
@@ -41,7 +41,8 @@ import {
   withTimeout,
 } from "../../src/index.js";
 import { loadDashboards, panelQueries, substitute, variableQueries } from "../dashboards/queries.js";
-import { repoPath, requireTool } from "../stack/support.js";
+import { requireStackBinary } from "../stack/binaries.js";
+import { repoPath } from "../stack/support.js";
 import { eventually, freePort, sleep } from "../helpers/waiting.js";
 import {
   overrideRules,
@@ -286,8 +287,8 @@ async function promState(): Promise<string> {
 
 describe("e2e: real Prometheus and Alertmanager on an instrumented run", () => {
   beforeAll(async () => {
-    const prometheusBinary = requireTool("prometheus", "prometheus");
-    const alertmanagerBinary = requireTool("prometheus-alertmanager", "prometheus-alertmanager");
+    const prometheusBinary = requireStackBinary("prometheus");
+    const alertmanagerBinary = requireStackBinary("alertmanager");
 
     receiver = await startWebhookReceiver();
     app = await startApp();
@@ -296,7 +297,7 @@ describe("e2e: real Prometheus and Alertmanager on an instrumented run", () => {
     const amConfig = join(scratch, "alertmanager.yml");
     writeFileSync(
       amConfig,
-      testAlertmanagerConfig(receiver.url, { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" }),
+      testAlertmanagerConfig(receiver.url, join(scratch, "secrets"), { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" }),
     );
     alertmanager = await startProcess(
       alertmanagerBinary,

@@ -1,5 +1,5 @@
 /**
- * The rule files with Debian's real promtool: they load, and the unit tests in
+ * The rule files with the pinned Prometheus's real promtool: they load, and the unit tests in
  * prometheus/tests/ pass (threshold and composite alerts over minutes, anomaly alerts
  * over a week of synthetic series). Every alert has a case where it fires and one where
  * it must not.
@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { isDict, list, repoPath, requireTool, runTool, str } from "../stack/support.js";
+import { requireStackBinary } from "../stack/binaries.js";
+import { isDict, list, repoPath, runTool, str } from "../stack/support.js";
 import { ALERT_NAMES, ruleFiles } from "./rules.js";
 
 const testFiles = readdirSync(repoPath("prometheus/tests"))
@@ -17,7 +18,7 @@ const testFiles = readdirSync(repoPath("prometheus/tests"))
 
 describe("prometheus/rules with promtool", () => {
   it("promtool check rules", () => {
-    const promtool = requireTool("promtool", "prometheus");
+    const promtool = requireStackBinary("promtool");
     const result = runTool(promtool, ["check", "rules", ...ruleFiles()]);
     expect(result.status, result.output).toBe(0);
   });
@@ -25,7 +26,7 @@ describe("prometheus/rules with promtool", () => {
   it.each(testFiles.map((file) => [file.split("/").pop(), file]))(
     "promtool test rules %s",
     (_name, file) => {
-      const promtool = requireTool("promtool", "prometheus");
+      const promtool = requireStackBinary("promtool");
       const result = runTool(promtool, ["test", "rules", String(file)]);
       expect(result.output).toContain("SUCCESS");
       expect(result.status, result.output).toBe(0);

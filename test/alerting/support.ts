@@ -1,18 +1,20 @@
 /**
- * Helpers for the alerting tests: the real Prometheus/Alertmanager processes,
- * a webhook receiver, and test copies of the committed configs (short intervals, test
- * URLs) for Debian's 0.25 / 2.42 binaries.
+ * Helpers for the alerting tests: the real Prometheus/Alertmanager processes (the pinned
+ * versions, test/stack/binaries.ts), a webhook receiver, and test copies of the committed
+ * configs (short intervals, test URLs).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { sleep } from "../helpers/waiting.js";
 import { isDict, list, repoPath } from "../stack/support.js";
 
 export interface RunningProcess {
   readonly logs: () => string;
+  /** False once the process has exited (crashed or stopped). */
+  readonly alive: () => boolean;
   stop(): Promise<void>;
 }
 
@@ -22,8 +24,9 @@ export async function startProcess(
   args: string[],
   readyUrl: string,
   timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningProcess> {
-  const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -37,6 +40,7 @@ export async function startProcess(
   });
   const running: RunningProcess = {
     logs: () => output,
+    alive: () => !exited,
     stop: () =>
       new Promise((resolve) => {
         if (exited || child.pid === undefined) return resolve();
@@ -108,19 +112,26 @@ export interface AlertmanagerTiming {
 }
 
 /**
- * The committed alertmanager.yml with every webhook `url_file` (Alertmanager >= 0.26,
- * unknown to Debian's 0.25) replaced by `url: <base>/<receiver>`, and optionally shorter
- * grouping intervals. Routes and inhibitions are untouched: those are what is tested.
+ * The committed alertmanager.yml for a test: each webhook's `url_file` (a secret file
+ * under /etc/alertmanager/secrets/ in compose) points into `secretsDir` instead, where a
+ * file holding `<base>/<receiver>` is written; optionally shorter grouping intervals.
+ * Routes, inhibitions and the `url_file` mechanism itself are untouched: those are tested.
  */
-export function testAlertmanagerConfig(webhookBase: string, timing?: AlertmanagerTiming): string {
+export function testAlertmanagerConfig(
+  webhookBase: string,
+  secretsDir: string,
+  timing?: AlertmanagerTiming,
+): string {
   const config: unknown = parse(readFileSync(repoPath("alertmanager/alertmanager.yml"), "utf8"));
   if (!isDict(config)) throw new Error("alertmanager.yml is not a mapping");
+  mkdirSync(secretsDir, { recursive: true });
   for (const receiver of list(config, "receivers")) {
     if (!isDict(receiver)) continue;
     for (const webhook of list(receiver, "webhook_configs")) {
       if (!isDict(webhook) || typeof webhook.url_file !== "string") continue;
-      delete webhook.url_file;
-      webhook.url = `${webhookBase}/${String(receiver.name)}`;
+      const file = join(secretsDir, basename(webhook.url_file));
+      writeFileSync(file, `${webhookBase}/${String(receiver.name)}`);
+      webhook.url_file = file;
     }
   }
   if (timing !== undefined) {

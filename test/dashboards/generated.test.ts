@@ -26,6 +26,23 @@ describe("committed dashboard JSON", () => {
     }
   });
 
+  it("names the datasource on every panel that queries, the same as its queries'", () => {
+    let checked = 0;
+    for (const file of readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith(".json"))) {
+      const dashboard = JSON.parse(readFileSync(join(DASHBOARD_DIR, file), "utf8")) as {
+        panels?: Array<{ id?: number; title?: string; datasource?: unknown; targets?: Array<{ datasource?: unknown }> }>;
+      };
+      for (const panel of dashboard.panels ?? []) {
+        if (!panel.targets?.length) continue;
+        checked += 1;
+        const where = `${file}: ${panel.title ?? panel.id}`;
+        expect(panel.datasource, where).toEqual({ type: "prometheus", uid: "prometheus" });
+        for (const target of panel.targets) expect(target.datasource, where).toEqual(panel.datasource);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it("has unique dashboard uids and the four dashboards of the issue", () => {
     const titles = Object.values(buildDashboards()).map((d) => d.title);
     expect(titles).toEqual([

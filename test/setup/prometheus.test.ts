@@ -1,10 +1,10 @@
 /**
- * A real Prometheus (Debian package) scrapes the /metrics endpoint that the register
+ * A real Prometheus (the pinned version, test/stack/binaries.ts) scrapes the /metrics endpoint that the register
  * entry serves for the unmodified example agent, and answers a query for the run
  * histogram's count and for the span queue's own SDK metrics (traces go to a closed port).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
@@ -15,6 +15,7 @@ import {
 } from "../../src/semconv.js";
 import { promQuery } from "../alerting/support.js";
 import { eventually, freePort } from "../helpers/waiting.js";
+import { requireStackBinary } from "../stack/binaries.js";
 import {
   AGENT_MJS,
   type BuiltRegister,
@@ -24,14 +25,14 @@ import {
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const PROMETHEUS = "/usr/bin/prometheus";
+let PROMETHEUS = "";
 let built: BuiltRegister;
 let dir: string;
 let prometheus: ChildProcess | undefined;
 
 beforeAll(async () => {
-  // A missing binary fails the suite (CI installs it via apt); it is never skipped.
-  if (!existsSync(PROMETHEUS)) throw new Error(`${PROMETHEUS} missing: apt-get install prometheus`);
+  // A missing binary fails the suite (scripts/stack-binaries.sh builds it); never skipped.
+  PROMETHEUS = requireStackBinary("prometheus");
   built = await buildRegister();
   dir = mkdtempSync(join(tmpdir(), "langgraph-otel-prom-"));
 }, 300_000);

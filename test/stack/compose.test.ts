@@ -84,7 +84,7 @@ describe("docker-compose.yml", () => {
 
   it("pins every image to an exact version", () => {
     const expected: Record<string, RegExp> = {
-      "otel-collector": /^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/,
+      "otel-collector": /^langgraph-otel\/otelcol:\d+\.\d+\.\d+$/,
       jaeger: /^jaegertracing\/jaeger:2\.\d+\.\d+$/,
       prometheus: /^prom\/prometheus:v3\.\d+\.\d+$/,
       alertmanager: /^prom\/alertmanager:v\d+\.\d+\.\d+$/,
@@ -96,6 +96,26 @@ describe("docker-compose.yml", () => {
     const bases = [...readText("demo/Dockerfile").matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) expect(base).toMatch(/^node:\d+\.\d+\.\d+-[a-z]+-slim$/);
+    // Our Collector: built from a pinned Go image onto a distroless base.
+    const collectorBases = [...readText("collector/Dockerfile").matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(collectorBases).toEqual(["golang:1.26.8-bookworm", "gcr.io/distroless/static-debian12:nonroot"]);
+  });
+
+  it("runs every service without capabilities, privilege escalation or a writable root", () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(list(service, "cap_drop"), name).toEqual(["ALL"]);
+      expect(list(service, "cap_add"), name).toEqual([]);
+      expect(list(service, "security_opt"), name).toContain("no-new-privileges:true");
+      expect(isDict(service) && service.read_only, `${name} read_only`).toBe(true);
+      expect(isDict(service) && service.privileged, name).not.toBe(true);
+    }
+  });
+
+  it("keeps Prometheus' unauthenticated lifecycle endpoints (/-/quit, /-/reload) off", () => {
+    const command = list(dict(services, "prometheus"), "command").map(String);
+    expect(command.length).toBeGreaterThan(0);
+    expect(command).not.toContain("--web.enable-lifecycle");
+    expect(command).not.toContain("--web.enable-admin-api");
   });
 
   it("binds every published port to 127.0.0.1, never to all interfaces", () => {
