@@ -9,6 +9,7 @@
 // -r) are loaded before this module runs and are patched before the app's first line:
 // an asynchronous import() could land after the app's first graph run.
 import * as callbackManager from "@langchain/core/callbacks/manager";
+import * as chatModels from "@langchain/core/language_models/chat_models";
 import * as tools from "@langchain/core/tools";
 import * as pregel from "@langchain/langgraph/pregel";
 import { GenAIInstrumentation } from "./genai/index.js";
@@ -27,6 +28,7 @@ if (handle.enabled) {
     } else if (instrumentation instanceof GenAIInstrumentation) {
       instrumentation.manuallyInstrument(callbackManager);
       instrumentation.manuallyInstrument(tools);
+      instrumentation.manuallyInstrument(chatModels);
     }
   }
   flushOnExit(handle);

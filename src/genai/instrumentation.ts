@@ -24,6 +24,7 @@ import {
 } from "./inject.js";
 import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
 import { buildPriceTable } from "./pricing.js";
+import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
 import { RunTracker } from "./runs.js";
 import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
 
@@ -40,6 +41,12 @@ const SUPPORTED_CORE_VERSIONS = [">=1.0.0 <2"];
 const TOOLS_ENTRY: PackageEntry = {
   packageName: "@langchain/core",
   subpath: "./tools",
+};
+
+/** The entry of @langchain/core that exports `BaseChatModel` (chat span as the provider's context). */
+const CHAT_MODELS_ENTRY: PackageEntry = {
+  packageName: "@langchain/core",
+  subpath: "./language_models/chat_models",
 };
 
 /** Instrumentation scope of the model, tool and human-in-the-loop telemetry. */
@@ -71,6 +78,8 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _managers: Set<CallbackManagerClass> | undefined;
   declare private _toolPrototypes: Set<{ call: ToolCall }> | undefined;
   declare private _manualTargets: Set<unknown> | undefined;
+  declare private _modelPrototypes: Set<Record<string, unknown>> | undefined;
+  declare private _providerContext: ProviderContext | undefined;
   declare private _recorder: DecisionRecorder | undefined;
 
   constructor(config: GenAIInstrumentationConfig = {}) {
@@ -103,6 +112,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     return [
       entryDefinition(CALLBACK_MANAGER_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchCopy(copy)),
       entryDefinition(TOOLS_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchTools(copy)),
+      entryDefinition(CHAT_MODELS_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchChatModels(copy)),
     ];
   }
 
@@ -123,6 +133,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     const onError = (err: unknown) => this._diag.debug("@langchain/core not loadable", err);
     for (const copy of loadedRequireCopies(CALLBACK_MANAGER_ENTRY, onError)) this._patchCopy(copy);
     for (const copy of loadedRequireCopies(TOOLS_ENTRY, onError)) this._patchTools(copy);
+    for (const copy of loadedRequireCopies(CHAT_MODELS_ENTRY, onError)) this._patchChatModels(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
     this._recorder = (decision, options) => this._recordDecision(decision, options);
     setDecisionRecorder(this._recorder);
@@ -132,6 +143,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       }),
       importCopies(TOOLS_ENTRY, onError).then((copies) => {
         if (this._active === true) for (const copy of copies) this._patchTools(copy);
+      }),
+      importCopies(CHAT_MODELS_ENTRY, onError).then((copies) => {
+        if (this._active === true) for (const copy of copies) this._patchChatModels(copy);
       }),
     ]).then(() => undefined);
   }
@@ -144,6 +158,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._managers?.clear();
     for (const proto of this._toolPrototypes ?? []) this._unwrap(proto, "call");
     this._toolPrototypes?.clear();
+    for (const proto of this._modelPrototypes ?? []) for (const method of MODEL_ENTRY_METHODS) this._unwrap(proto, method);
+    this._modelPrototypes?.clear();
+    this._providerContext?.unwrapAll();
     if (this._recorder !== undefined) setDecisionRecorder(undefined);
     this._recorder = undefined;
     this._tracker?.clear();
@@ -159,9 +176,13 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
    * disable/enable.
    */
   manuallyInstrument(coreModule: unknown): void {
-    if (callbackManagerOf(coreModule) === undefined && structuredToolPrototypeOf(coreModule) === undefined) {
+    if (
+      callbackManagerOf(coreModule) === undefined &&
+      structuredToolPrototypeOf(coreModule) === undefined &&
+      baseChatModelPrototypeOf(coreModule) === undefined
+    ) {
       throw new TypeError(
-        "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager or @langchain/core/tools",
+        "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager, @langchain/core/tools or @langchain/core/language_models/chat_models",
       );
     }
     this._manualTargets ??= new Set();
@@ -183,6 +204,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
 
   private _patchCopy(copy: unknown): void {
     this._patchTools(copy);
+    this._patchChatModels(copy);
     const manager = callbackManagerOf(copy);
     if (manager === undefined) return;
     this._managers ??= new Set();
@@ -204,6 +226,37 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     const onError = (err: unknown) => this._diag.error("naming the tool run failed", err);
     this._wrap(proto, "call", (original) => wrapToolCall(original, enabled, onError));
     this._toolPrototypes.add(proto);
+  }
+
+  /** Model calls run the provider's code with their chat span active (see ProviderContext). */
+  private _patchChatModels(copy: unknown): void {
+    const proto = baseChatModelPrototypeOf(copy);
+    if (proto === undefined) return;
+    this._modelPrototypes ??= new Set();
+    if (this._modelPrototypes.has(proto) || isWrapped(proto._generateUncached)) return;
+    const models = this.handler.models;
+    const wrapper: Wrapper = {
+      wrap: (target, name, wrap) => this._wrap(target, name, wrap as never),
+      unwrap: (target, name) => this._unwrap(target, name),
+    };
+    this._providerContext ??= new ProviderContext((runId) => models.spanContextOf(runId), wrapper);
+    const provider = this._providerContext;
+    const active = () => this._active === true;
+    for (const method of MODEL_ENTRY_METHODS) {
+      if (typeof proto[method] !== "function") continue;
+      this._wrap(proto, method, ((original: (...args: unknown[]) => unknown) =>
+        function (this: unknown, ...args: unknown[]) {
+          if (active()) {
+            try {
+              provider.noteModel(this);
+            } catch {
+              // Telemetry of ours: the model call goes on regardless.
+            }
+          }
+          return original.apply(this, args);
+        }) as never);
+    }
+    this._modelPrototypes.add(proto);
   }
 
   private _interruptTracker(): InterruptTracker {

@@ -1,4 +1,4 @@
-import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
+import { type Attributes, type Context, context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { whenNodeAttemptEnds } from "../instrumentation/node-registry.js";
 import { errorType, outcomeOfError, recordSpanError, secondsSince, spanName } from "../instrumentation/utils.js";
 import {
@@ -121,6 +121,12 @@ export class ModelCalls {
       nodeName: placement.nodeName,
       checkpointNs,
     });
+  }
+
+  /** The active context with this call's span in it, while the call is open. */
+  spanContextOf(runId: string): Context | undefined {
+    const call = this.calls.get(runId);
+    return call === undefined ? undefined : trace.setSpan(context.active(), call.span);
   }
 
   /** First streamed token or stream event: time to first chunk. */
