@@ -4,6 +4,10 @@
 # modules that carry them) once, into a cache folder keyed by every version below, so CI
 # and contributors share one build. Nothing is fetched but Go modules from the proxy.
 # Prints the folder: kustomize, kubeconform and schemas/ are in it.
+#
+# `scripts/k8s-tools.sh collector` instead builds the two-tier test's Collector
+# (test/deploy/fixtures/otelcol-lb-builder.yaml: the stack's components plus the
+# loadbalancing exporter) and prints the binary's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +18,23 @@ PROMETHEUS_OPERATOR_VERSION=v0.85.0  # its CRDs: example/prometheus-operator-crd
 ARGO_ROLLOUTS_VERSION=v1.8.5      # its CRDs: manifests/crds/ (v1.9+ need Go >= 1.26.10)
 
 cache="${LANGGRAPH_OTEL_TOOLS_CACHE:-$HOME/.cache/langgraph-otel/tools}"
+
+if [ "${1:-}" = collector ]; then
+  config=test/deploy/fixtures/otelcol-lb-builder.yaml
+  version=$(sed -n 's/^  version: //p' "$config")
+  dir="$cache/otelcol-lb-$version-$(sha256sum "$config" | cut -c1-12)"
+  if [ ! -x "$dir/otelcol-lb" ]; then
+    echo "building the two-tier test Collector $version into $dir (many minutes on 2 cores)" >&2
+    tmp="$dir.tmp" && rm -rf "$tmp" && mkdir -p "$tmp"
+    GOTOOLCHAIN=local GOBIN="$tmp" go install "go.opentelemetry.io/collector/cmd/builder@v$version" >&2
+    sed "s#output_path: .*#output_path: $tmp/src#" "$config" >"$tmp/builder-config.yaml"
+    GOTOOLCHAIN=local GOFLAGS="-trimpath -buildvcs=false" CGO_ENABLED=0 \
+      "$tmp/builder" --config="$tmp/builder-config.yaml" >&2
+    mv "$tmp/src/otelcol-lb" "$tmp/otelcol-lb" && rm -rf "$tmp/src" "$tmp/builder" "$dir" && mv "$tmp" "$dir"
+  fi
+  echo "$dir/otelcol-lb"
+  exit 0
+fi
 bin="$cache/k8s-kustomize-${KUSTOMIZE_VERSION}-kubeconform-${KUBECONFORM_VERSION}"
 schemas="$bin/schemas-k8s-${KUBERNETES_VERSION}-po-${PROMETHEUS_OPERATOR_VERSION}-rollouts-${ARGO_ROLLOUTS_VERSION}"
 mkdir -p "$bin"

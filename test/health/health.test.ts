@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
@@ -11,17 +10,7 @@ import {
   serveHealth,
 } from "../../src/index.js";
 import { CircuitBreaker } from "../../src/resilience/index.js";
-import { probe, transpileHealth } from "./support.js";
-
-/** A port nothing listens on: bound, then released. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
-}
+import { freePort, probe, transpileHealth } from "./support.js";
 
 const servers: HealthServer[] = [];
 afterEach(async () => {
@@ -36,7 +25,7 @@ async function serve(options: Parameters<typeof createHealthHandler>[0]): Promis
 
 describe("readiness", () => {
   it("stays ready with a dead collector, and says the collector is down", async () => {
-    const port = await deadPort();
+    const port = await freePort();
     const base = await serve({
       checks: [checkpointerCheck({ getTuple: async () => undefined })],
       telemetry: [collectorReachableCheck(`http://127.0.0.1:${port}`)],

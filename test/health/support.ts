@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
@@ -43,4 +44,14 @@ export async function probe(url: string, timeoutMs = 1500): Promise<Answer> {
   } catch {
     return { status: 0, body: {} };
   }
+}
+
+/** A loopback port nothing listens on: bound, then released. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return address.port;
 }
