@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { requireTool, runTool } from "../stack/support.js";
+import { runTool } from "../stack/support.js";
 import {
   alertName,
   analysisMetrics,
@@ -17,6 +17,7 @@ import {
   failingComparison,
   type PodProfile,
   podSeries,
+  promtool,
   STABLE,
 } from "./analysis.js";
 
@@ -72,7 +73,7 @@ describe("canary AnalysisTemplate (overlays/canary/analysis-template.yaml)", () 
   });
 
   it("promtool: the healthy canary passes, each degraded canary fails its own metric", () => {
-    const promtool = requireTool("promtool", "prometheus");
+    const bin = promtool();
     writeFileSync(join(dir, "analysis-rules.yml"), stringify(analysisRules(metrics)));
     const tests = {
       rule_files: ["analysis-rules.yml"],
@@ -83,13 +84,13 @@ describe("canary AnalysisTemplate (overlays/canary/analysis-template.yaml)", () 
       ],
     };
     writeFileSync(join(dir, "analysis.test.yml"), stringify(tests, { lineWidth: 0 }));
-    const result = runTool(promtool, ["test", "rules", join(dir, "analysis.test.yml")], dir);
+    const result = runTool(bin, ["test", "rules", join(dir, "analysis.test.yml")], dir);
     expect(result.output).toContain("SUCCESS");
     expect(result.status, result.output).toBe(0);
   });
 
   it("promtool: a canary pod that served no runs fails every metric (0/0 is NaN, never a pass)", () => {
-    const promtool = requireTool("promtool", "prometheus");
+    const bin = promtool();
     writeFileSync(join(dir, "analysis-rules.yml"), stringify(analysisRules(metrics)));
     const idle: PodProfile = { ...healthy, ok: 0, errors: 0, buckets: { "1": 0, "2.5": 0, "5": 0 }, costUsd: 0 };
     const tests = {
@@ -98,7 +99,7 @@ describe("canary AnalysisTemplate (overlays/canary/analysis-template.yaml)", () 
       tests: [testCase("idle canary", idle, Object.keys(degraded))],
     };
     writeFileSync(join(dir, "idle.test.yml"), stringify(tests, { lineWidth: 0 }));
-    const result = runTool(promtool, ["test", "rules", join(dir, "idle.test.yml")], dir);
+    const result = runTool(bin, ["test", "rules", join(dir, "idle.test.yml")], dir);
     expect(result.output).toContain("SUCCESS");
     expect(result.status, result.output).toBe(0);
   });

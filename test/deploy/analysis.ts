@@ -3,10 +3,12 @@
  * an alert that fires when its successCondition does not hold, evaluated over series of
  * a stable and a canary version (target_info carrying service_version, as /metrics does).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { K8S } from "./generate.js";
+import { requireTool } from "../stack/support.js";
+import { K8S, REPO } from "./generate.js";
 
 export const TEMPLATE_PATH = join(K8S, "overlays/canary/analysis-template.yaml");
 export const SERVICE = "langgraph-otel-demo";
@@ -102,4 +104,18 @@ export function analysisRules(metrics: AnalysisMetric[]) {
 
 export function alertName(metric: string): string {
   return `CanaryFails_${metric.replace(/-/g, "_")}`;
+}
+
+/**
+ * The stack's pinned promtool where stack/versions.env pins one (built by
+ * scripts/stack-binaries.sh into its cache), else the one on PATH (Debian's).
+ */
+export function promtool(): string {
+  const versions = join(REPO, "stack/versions.env");
+  if (!existsSync(versions)) return requireTool("promtool", "prometheus");
+  const version = /^PROMETHEUS_VERSION=(\S+)/m.exec(readFileSync(versions, "utf8"))?.[1];
+  const cache = process.env.LANGGRAPH_OTEL_STACK_CACHE ?? join(homedir(), ".cache", "langgraph-otel", "stack");
+  const path = join(cache, `prometheus-${version}`, "bin", "promtool");
+  if (!existsSync(path)) throw new Error(`${path} is missing: run scripts/stack-binaries.sh prometheus`);
+  return path;
 }
