@@ -13,5 +13,7 @@ export {
   checkpointerCheck,
   circuitBreakersCheck,
   collectorReachableCheck,
+  type ObservabilityLike,
+  observabilityCheck,
 } from "./ready-checks.js";
 export { type HealthServer, serveHealth } from "./serve.js";

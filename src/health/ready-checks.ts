@@ -72,3 +72,27 @@ export function collectorReachableCheck(endpoint: string, name = "otlp_collector
       }),
   };
 }
+
+/** What the SDK check reads: the handle startObservability returned fits. */
+export interface ObservabilityLike {
+  readonly enabled: boolean;
+  readonly joined: boolean;
+  metricsAddress(): { host: string; port: number } | undefined;
+}
+
+/**
+ * The SDK's own state, for the `telemetry` list: disabled or /metrics not served is
+ * reported as not ok, which never makes the app unready.
+ */
+export function observabilityCheck(handle: ObservabilityLike, name = "observability_sdk"): HealthCheck {
+  return {
+    name,
+    async check() {
+      if (!handle.enabled) throw new Error("disabled (OTEL_SDK_DISABLED)");
+      const metrics = handle.metricsAddress();
+      const parts = [handle.joined ? "joined the SDK already registered" : "started"];
+      parts.push(metrics ? `/metrics on ${metrics.host}:${metrics.port}` : "/metrics not served");
+      return parts.join(", ");
+    },
+  };
+}

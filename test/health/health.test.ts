@@ -7,7 +7,9 @@ import {
   collectorReachableCheck,
   createHealthHandler,
   type HealthServer,
+  observabilityCheck,
   serveHealth,
+  startObservability,
 } from "../../src/index.js";
 import { CircuitBreaker } from "../../src/resilience/index.js";
 import { freePort, probe, transpileHealth } from "./support.js";
@@ -37,6 +39,30 @@ describe("readiness", () => {
     expect(collector).toMatchObject({ name: "otlp_collector", ok: false });
     expect(collector?.reason).toMatch(/ECONNREFUSED/);
     expect((await probe(`${base}/health`)).status).toBe(200);
+  });
+
+  it("reports the SDK's state (a real startObservability with a dead OTLP endpoint), still ready", async () => {
+    const port = await freePort();
+    const handle = startObservability({
+      serviceName: "health-test",
+      tracesExporter: "otlp",
+      otlpTracesEndpoint: `http://127.0.0.1:${port}/v1/traces`,
+      metricsExporter: "prometheus",
+      prometheusPort: 0,
+      env: {},
+    });
+    try {
+      await handle.ready;
+      const base = await serve({ telemetry: [observabilityCheck(handle), collectorReachableCheck(`http://127.0.0.1:${port}`)] });
+      const ready = await probe(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      const [sdk, collector] = ready.body.telemetry as { name: string; ok: boolean; reason: string }[];
+      expect(sdk).toMatchObject({ name: "observability_sdk", ok: true });
+      expect(sdk?.reason).toMatch(/^started, \/metrics on 127\.0\.0\.1:\d+$/);
+      expect(collector).toMatchObject({ name: "otlp_collector", ok: false });
+    } finally {
+      await handle.shutdown();
+    }
   });
 
   it("answers 503 with the failing check's reason in the body", async () => {
