@@ -12,8 +12,11 @@ export const REPO = resolve(__dirname, "../..");
 export const K8S = join(REPO, "deploy/kubernetes");
 const BASE = join(K8S, "base");
 
-/** In-cluster addresses of what compose calls prometheus:9090. */
-const PROMETHEUS_IN_CLUSTER = "http://prometheus-operated:9090";
+/** Compose addresses and their in-cluster Services (the operator's are `<kind>-operated`). */
+const IN_CLUSTER: [string, string][] = [
+  ["http://prometheus:9090", "http://prometheus-operated:9090"],
+  ["http://alertmanager:9093", "http://alertmanager-operated:9093"],
+];
 /** The operator mounts each Secret in spec.secrets under /etc/alertmanager/secrets/<name>/. */
 const WEBHOOK_SECRET = "alertmanager-webhooks";
 
@@ -92,8 +95,8 @@ function alertmanager(): string {
 
 function inCluster(path: string): string {
   const text = read(path);
-  const rewritten = text.replaceAll("http://prometheus:9090", PROMETHEUS_IN_CLUSTER);
-  if (rewritten === text) throw new Error(`${path} no longer names http://prometheus:9090`);
+  const rewritten = IN_CLUSTER.reduce((t, [compose, cluster]) => t.replaceAll(compose, cluster), text);
+  if (rewritten === text) throw new Error(`${path} names none of ${IN_CLUSTER.map(([c]) => c).join(", ")}`);
   return header(path) + rewritten;
 }
 

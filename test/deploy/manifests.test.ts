@@ -102,6 +102,17 @@ describe("wiring", () => {
     expect(find(docs, "HorizontalPodAutoscaler", "langgraph-agent").spec).toMatchObject({ minReplicas: 3, maxReplicas: 20 });
   });
 
+  it.each(OVERLAYS)("%s names no compose-only host: every http://<host>:<port> is a Service it defines", (overlay) => {
+    const manifests = renderOnce(overlay);
+    const docs = resources(manifests);
+    const services = new Set(docs.filter((d) => d.kind === "Service").map((d) => d.metadata.name));
+    // The operator creates these for the Prometheus and Alertmanager resources.
+    for (const kind of ["Prometheus", "Alertmanager"]) if (docs.some((d) => d.kind === kind)) services.add(`${kind.toLowerCase()}-operated`);
+    const hosts = [...manifests.matchAll(/https?:\/\/([a-z][a-z0-9-]*)(?:\.[a-z0-9.-]+)?:\d+/g)].map((m) => m[1] as string);
+    expect(hosts.length).toBeGreaterThan(0);
+    expect([...new Set(hosts)].filter((h) => !services.has(h))).toEqual([]);
+  });
+
   it("agents route to the gateways' headless Service by trace id", () => {
     const config = parse(readFileSync(join(K8S, "base/collector/agent-config.yaml"), "utf8")) as {
       exporters: { loadbalancing: { routing_key: string; resolver: { dns: { hostname: string } } } };
