@@ -48,6 +48,18 @@ export const IMAGE_SOURCES: Record<string, string> = {
   grafana: "grafana",
 };
 
+/**
+ * The Collector agent tier needs the loadbalancing exporter, which the stack's own
+ * distribution (collector/builder-config.yaml) leaves out: the contrib image at the same
+ * Collector release as compose's.
+ */
+export const CONTRIB_COLLECTOR = "otel/opentelemetry-collector-contrib";
+export function agentCollectorImage(images = composeImages()): string {
+  const gateway = images["otel-collector"];
+  if (gateway === undefined) throw new Error("docker-compose.yml has no otel-collector image");
+  return `${CONTRIB_COLLECTOR}:${splitImage(gateway).tag}`;
+}
+
 function prometheusRule(): string {
   const dir = join(REPO, "prometheus/rules");
   const groups = readdirSync(dir)
@@ -108,8 +120,9 @@ function baseKustomization(current: string): string {
   if (!list || typeof list !== "object" || !("items" in list)) throw new Error("base kustomization has no images");
   for (const item of (list as { items: unknown[] }).items) {
     if (!isMap(item)) continue;
-    const source = IMAGE_SOURCES[String(item.get("name"))];
-    const image = source === undefined ? undefined : images[source];
+    const placeholder = String(item.get("name"));
+    const source = IMAGE_SOURCES[placeholder];
+    const image = placeholder === "otel-collector-agent" ? agentCollectorImage(images) : source === undefined ? undefined : images[source];
     if (image === undefined) continue;
     const { name, tag } = splitImage(image);
     item.set("newName", name);

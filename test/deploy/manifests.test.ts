@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { composeImages, K8S, REPO } from "./generate.js";
+import { agentCollectorImage, CONTRIB_COLLECTOR, composeImages, K8S, REPO, splitImage } from "./generate.js";
 import { kubeconform, OVERLAYS, type Resource, render, resources } from "./k8s-tools.js";
 
 const rendered = new Map<string, string>();
@@ -80,7 +80,11 @@ describe("image pins", () => {
         for (const c of podSpec(doc).containers) seen[key] = c.image;
       } else if (typeof spec?.image === "string") seen[key] = spec.image;
     }
-    const expected = Object.fromEntries(Object.entries(SOURCES).map(([key, service]) => [key, compose[service]]));
+    const expected: Record<string, string | undefined> = Object.fromEntries(
+      Object.entries(SOURCES).map(([key, service]) => [key, compose[service]]),
+    );
+    // The agent tier: contrib at compose's Collector release (it needs loadbalancing).
+    expected["DaemonSet/otel-agent"] = agentCollectorImage(compose);
     expect(seen).toEqual(expected);
     expect(Object.values(expected).every((image) => typeof image === "string" && image.includes(":"))).toBe(true);
   });
@@ -144,11 +148,11 @@ describe("wiring", () => {
     expect(analysis.args.map((a) => a.name).sort()).toEqual(required.sort());
   });
 
-  it("the Collector image has every component the k8s configs use", () => {
+  it("the gateway image has every component the gateway config uses; the agent's is contrib", () => {
+    expect(splitImage(agentCollectorImage(compose))).toEqual({ name: CONTRIB_COLLECTOR, tag: splitImage(compose["otel-collector"] ?? "").tag });
     const gateway = parse(readFileSync(join(REPO, "collector/otel-collector.yaml"), "utf8"));
-    const agent = parse(readFileSync(join(K8S, "base/collector/agent-config.yaml"), "utf8"));
     const used = new Set<string>();
-    for (const config of [gateway, agent] as Record<string, Record<string, unknown> | undefined>[]) {
+    for (const config of [gateway] as Record<string, Record<string, unknown> | undefined>[]) {
       for (const kind of ["receivers", "processors", "exporters", "connectors", "extensions"]) {
         for (const id of Object.keys(config[kind] ?? {})) used.add(`${kind}:${id.split("/")[0]}`);
       }
