@@ -22,3 +22,4 @@ export {
   type LogLevel,
 } from "./logs/index.js";
 export * from "./stack-defaults.js";
+export * from "./health/index.js";

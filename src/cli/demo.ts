@@ -13,6 +13,7 @@ import {
 } from "../examples/support-agent.js";
 import type { DemoOptions } from "./args.js";
 import { sleep } from "../examples/determinism.js";
+import { startDemoHealth } from "./health.js";
 import { readMetricSummary } from "./metric-summary.js";
 import { ProgressBar } from "./progress.js";
 import { type Scenario, SCENARIOS, STALL_SPAN_QUEUE } from "./scenarios.js";
@@ -85,6 +86,8 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
     seed: options.seed,
     faults: { ...scenario?.base },
   });
+  const health = await startDemoHealth(agent, telemetry.traces.url, io.env ?? process.env);
+  if (health) io.err.write(`serving ${health.url}/health and /ready while the demo runs\n`);
   const stop = new AbortController();
   // Every worker (and its --rate wait) listens to it: not a leak, however many workers.
   setMaxListeners(0, stop.signal);
@@ -97,6 +100,8 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
       return;
     }
     interrupted = name;
+    // Out of the load balancer first, while the summary is written.
+    health?.handler.markShuttingDown();
     io.err.write(`\n${name}: stopping; the summary follows (${name} again to quit now)\n`);
     stop.abort();
   };
@@ -185,6 +190,7 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
     firstFailure,
   });
   io.out.write(`\n${lines.join("\n")}\n`);
+  await health?.close();
   await telemetry.shutdown();
   return 0;
 }
