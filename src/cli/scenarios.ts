@@ -130,9 +130,12 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   ),
   "flapping-breaker": scenario(
     "flapping-breaker",
-    "the knowledge-base search is down: its circuit breaker opens, lets one probe through (half-open) every 3 s, and reopens",
+    "the knowledge-base search is down: its circuit breaker opens, lets one probe through (half-open) every 10 s, and reopens",
     [["LangGraphCircuitBreakerOpen", "1m"]],
-    CACHED_TRAFFIC,
+    // The alert wants state 2 at every evaluation for a minute; a scrape that lands between
+    // the recovery timeout and the next probe reads half-open (1) and restarts its `for:`.
+    // Probing every 10 s (not the agent's 3 s) makes that a rare moment.
+    { load: CACHED_TRAFFIC.load, base: { breakerRecoveryMs: 10_000 } },
     // Down, not flaky: a breaker that closes now and then would break the alert's `for:`.
     { searchFailRate: 1 },
     [4, 2],

@@ -93,7 +93,7 @@ export interface SupportAgentFaults {
   modelHangs?: boolean;
   /** Base latency (ms) of one model call. Default 2 x latencyMs. */
   modelLatencyMs?: number;
-  /** Budget of one model call (withTimeout). Default max(2 s, 10 x the model latency). */
+  /** Budget of one model call (withTimeout). Default max(5 s, 10 x the model latency). */
   modelTimeoutMs?: number;
   /** Failure probability of the knowledge-base search. Default failRate. */
   searchFailRate?: number;
@@ -105,6 +105,8 @@ export interface SupportAgentFaults {
   freshPrompts?: boolean;
   /** The policies appear this many times in the agent's prompt (a runaway context). Default 1. */
   contextRepeat?: number;
+  /** The search breaker's recovery timeout (ms), read once when the agent is made. Default 3000. */
+  breakerRecoveryMs?: number;
 }
 
 export interface SupportAgentOptions {
@@ -168,7 +170,7 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     failureRatio: 0.5,
     minimumCalls: 10,
     windowMs: 10_000,
-    recoveryTimeoutMs: 3_000,
+    recoveryTimeoutMs: faults.breakerRecoveryMs ?? 3_000,
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
@@ -280,7 +282,8 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
     invoke: (config: RunnableConfig | undefined) => Promise<T>,
     config: RunnableConfig | undefined,
   ): Promise<T> => {
-    const budget = faults.modelTimeoutMs ?? Math.max(2_000, 10 * modelLatencyMs());
+    // Generous by default: on a busy machine event-loop lag alone must not time a call out.
+    const budget = faults.modelTimeoutMs ?? Math.max(5_000, 10 * modelLatencyMs());
     return withTimeout((_input: undefined, c?: RunnableConfig) => invoke(c), budget, { name })(undefined, config);
   };
   /** Fresh prompts name their conversation, so the response cache cannot answer them. */
@@ -380,7 +383,8 @@ export function createSupportAgent(options: SupportAgentOptions = {}) {
   async function respond(state: SupportStateType, config?: RunnableConfig) {
     const last = state.messages[state.messages.length - 1];
     const answer = last ? textOf(last) : "";
-    const budget = Math.max(50, faults.latencyMs * 5);
+    // A second at least: a hung send waits this long, a slow one (event-loop lag) must not.
+    const budget = Math.max(1_000, faults.latencyMs * 20);
     await withTimeout(sendAnswer, budget, { name: "send_answer" })(answer, config);
     return { answer };
   }

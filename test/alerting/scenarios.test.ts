@@ -1,6 +1,6 @@
 /**
  * `langgraph-otel demo --scenario <name>` against a real Prometheus evaluating the
- * committed rules (same expressions; 20s rate windows, 5s `for:`, 1s scrapes): every
+ * committed rules (same expressions; 20s rate windows, 5s `for:`, 2s scrapes): every
  * scenario runs as its own child process (the built bin, as users run it), all at once,
  * each scraped as its own job. Every scenario's alerts fire during its fault phase and
  * resolve during its recovery phase; together the scenarios fire every alert that is not
@@ -64,7 +64,9 @@ function prometheusConfig(rulesDir: string, jobs: ReadonlyArray<readonly [job: s
     replacement: `$1@${job}`,
   });
   return stringify({
-    global: { scrape_interval: "1s", evaluation_interval: "1s" },
+    // A busy demo may take over a second to answer /metrics: a scrape that times out
+    // marks its series stale, and a stale gauge restarts every alert's `for:` that reads it.
+    global: { scrape_interval: "2s", scrape_timeout: "2s", evaluation_interval: "1s" },
     rule_files: [`${rulesDir}/*.yml`],
     scrape_configs: jobs.map(([job, metricsPort]) => ({
       job_name: job,
@@ -112,6 +114,7 @@ let poller: Promise<void> | undefined;
 let warmCacheHitRatio: number | undefined;
 /** Dashboard panel queries that returned no data for the --fail-rate job, read then too. */
 let emptyPanels: string[] | undefined;
+const panelLooks: string[][] = [];
 
 /** Every panel query of every dashboard, for the --fail-rate job: the ones without data. */
 async function panelsWithoutData(): Promise<string[]> {
@@ -136,6 +139,13 @@ async function panelsWithoutData(): Promise<string[]> {
 async function poll(): Promise<void> {
   while (polling) {
     const now = (Date.now() - t0) / 1000;
+    const alerts = await promQuery(prom, 'ALERTS{alertstate="firing"}').catch(() => []);
+    let failRatePaging = false;
+    for (const alert of alerts) {
+      const key = `${owner(alert.metric) ?? "?"}/${alert.metric.alertname}`;
+      firing.set(key, [...(firing.get(key) ?? []), now]);
+      if (key === `${FAIL_RATE_JOB}/LangGraphHighErrorRate`) failRatePaging = true;
+    }
     // The --fail-rate demo, a minute and more into its run.
     const failRateStart = demos.find((demo) => demo.job === FAIL_RATE_JOB)?.startedS;
     const warm = failRateStart !== undefined && now - failRateStart > 70;
@@ -147,11 +157,14 @@ async function poll(): Promise<void> {
       ).catch(() => []);
       warmCacheHitRatio = ratio ? Number(ratio.value[1]) : Number.NaN;
     }
-    if (emptyPanels === undefined && warmCacheHitRatio !== undefined) emptyPanels = await panelsWithoutData();
-    const alerts = await promQuery(prom, 'ALERTS{alertstate="firing"}').catch(() => []);
-    for (const alert of alerts) {
-      const key = `${owner(alert.metric) ?? "?"}/${alert.metric.alertname}`;
-      firing.set(key, [...(firing.get(key) ?? []), now]);
+    // While its alert fires, so the *Firing alerts* panel has it. Three looks: on a loaded
+    // machine a scrape can time out and leave a gauge stale for a moment; a panel counts
+    // as empty only if it is empty every time.
+    if (panelLooks.length < 3 && warmCacheHitRatio !== undefined && failRatePaging) {
+      panelLooks.push(await panelsWithoutData());
+      if (panelLooks.length === 3) {
+        emptyPanels = panelLooks.reduce((common, look) => common.filter((panel) => look.includes(panel)));
+      }
     }
     await sleep(1_000);
   }
@@ -213,6 +226,7 @@ describe("demo scenarios fire their alerts on a real Prometheus", () => {
     for (const { job, args, seconds } of plan) {
       const metricsPort = ports.get(job) ?? 0;
       const child = startChild(
+        // Traces go nowhere unless the demo's own --endpoint (later, so it wins) says otherwise.
         [cli, "demo", "--endpoint", `http://127.0.0.1:${nobody}`, ...args, "--metrics-port", String(metricsPort)],
         {},
         (seconds + STARTUP_S + 120) * 1000,
@@ -281,11 +295,13 @@ describe("demo scenarios fire their alerts on a real Prometheus", () => {
     expect(late.some((s) => s > 90), diagnostics()).toBe(true);
   });
 
-  it("the README's --fail-rate 0.3 feeds every dashboard panel but two", () => {
-    expect(emptyPanels, "panel queries not run").toBeDefined();
-    // What README says stays empty: nothing is dropped, and at 30% failures the search
-    // breaker seldom opens (`--scenario flapping-breaker` opens it).
-    expect(emptyPanels).toEqual(["agent-overview.json / Spans dropped (queue full)", "resilience.json / Breaker transitions"]);
+  it("the README's --fail-rate 0.3 feeds every dashboard panel but two at most", () => {
+    expect(emptyPanels, `panel queries not run (${panelLooks.length} looks)`).toBeDefined();
+    // What README says may stay empty: nothing is dropped, and at 30% failures the search
+    // breaker opens only now and then (`--scenario flapping-breaker` opens it).
+    const mayBeEmpty = ["agent-overview.json / Spans dropped (queue full)", "resilience.json / Breaker transitions"];
+    expect(emptyPanels?.filter((panel) => !mayBeEmpty.includes(panel))).toEqual([]);
+    expect(emptyPanels).toContain(mayBeEmpty[0]);
   });
 
   it("--fail-rate 0.3 pages for errors only: no cost, retry, latency or telemetry alert", () => {
