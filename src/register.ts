@@ -10,6 +10,7 @@
 // an asynchronous import() could land after the app's first graph run.
 import * as callbackManager from "@langchain/core/callbacks/manager";
 import * as chatModels from "@langchain/core/language_models/chat_models";
+import * as asyncCaller from "@langchain/core/utils/async_caller";
 import * as tools from "@langchain/core/tools";
 import * as pregel from "@langchain/langgraph/pregel";
 import { GenAIInstrumentation } from "./genai/index.js";
@@ -29,6 +30,7 @@ if (handle.enabled) {
       instrumentation.manuallyInstrument(callbackManager);
       instrumentation.manuallyInstrument(tools);
       instrumentation.manuallyInstrument(chatModels);
+      instrumentation.manuallyInstrument(asyncCaller);
     }
   }
   flushOnExit(handle);

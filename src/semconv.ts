@@ -180,6 +180,13 @@ export const EVENT_LANGGRAPH_BULKHEAD_REJECTION = "langgraph.bulkhead.rejection"
  * `gen_ai.*` namespace.
  */
 export const EVENT_LANGGRAPH_FIRST_CHUNK = "langgraph.first_chunk";
+/**
+ * A model call retried inside LangChain (the chat model's own `maxRetries`, 6 by default):
+ * invisible to node retry policies and to our withRetry, multiplied by both.
+ */
+export const EVENT_LANGGRAPH_LLM_RETRY = "langgraph.llm.retry";
+/** The attempt a `langgraph.llm.retry` event starts (2 for the first retry). */
+export const ATTR_LANGGRAPH_LLM_ATTEMPT = "langgraph.llm.attempt";
 /** Lifecycle log records (event names of OTel log records; off by default). */
 export const EVENT_LANGGRAPH_WORKFLOW_STARTED = "langgraph.workflow.started";
 export const EVENT_LANGGRAPH_WORKFLOW_COMPLETED = "langgraph.workflow.completed";
@@ -203,6 +210,7 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = "gen_ai.client
 export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = "gen_ai.execute_tool.duration";
 export const METRIC_GEN_AI_RETRIEVAL_DURATION = "gen_ai.retrieval.duration";
 export const METRIC_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
+export const METRIC_LANGGRAPH_LLM_RETRIES = "langgraph.llm.retries";
 export const METRIC_LANGGRAPH_RETRY_ATTEMPTS = "langgraph.retry.attempts";
 export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker.state";
 export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_TRANSITIONS = "langgraph.circuit_breaker.transitions";
@@ -366,6 +374,13 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: "s",
     description: "Duration of a retriever call.",
     attributes: [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_DATA_SOURCE_ID, ATTR_LANGGRAPH_OUTCOME, ATTR_ERROR_TYPE],
+  },
+  {
+    name: METRIC_LANGGRAPH_LLM_RETRIES,
+    kind: "counter",
+    unit: "{retry}",
+    description: "Model call attempts LangChain retried by itself (the chat model's maxRetries), after a failed attempt.",
+    attributes: [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME, ATTR_ERROR_TYPE],
   },
   {
     name: METRIC_GEN_AI_EXECUTE_TOOL_DURATION,

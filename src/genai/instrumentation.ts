@@ -1,4 +1,4 @@
-import type { DiagLogger, Tracer } from "@opentelemetry/api";
+import type { DiagLogger, Span, Tracer } from "@opentelemetry/api";
 import { InstrumentationBase, isWrapped } from "@opentelemetry/instrumentation";
 import type { HumanDecision } from "../semconv.js";
 import { ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_HUMAN_DECISION } from "../semconv.js";
@@ -25,6 +25,7 @@ import {
 import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
 import { buildPriceTable } from "./pricing.js";
 import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
+import { asyncCallerPrototypeOf, countAttempts, retryingMethodsOf } from "./llm-retries.js";
 import { RunTracker } from "./runs.js";
 import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
 
@@ -41,6 +42,12 @@ const SUPPORTED_CORE_VERSIONS = [">=1.0.0 <2"];
 const TOOLS_ENTRY: PackageEntry = {
   packageName: "@langchain/core",
   subpath: "./tools",
+};
+
+/** The entry of @langchain/core that exports `AsyncCaller` (LangChain's own retries). */
+const ASYNC_CALLER_ENTRY: PackageEntry = {
+  packageName: "@langchain/core",
+  subpath: "./utils/async_caller",
 };
 
 /** The entry of @langchain/core that exports `BaseChatModel` (chat span as the provider's context). */
@@ -80,6 +87,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _manualTargets: Set<unknown> | undefined;
   declare private _modelPrototypes: Set<Record<string, unknown>> | undefined;
   declare private _providerContext: ProviderContext | undefined;
+  declare private _callerPrototypes: Set<Record<string, unknown>> | undefined;
   declare private _recorder: DecisionRecorder | undefined;
 
   constructor(config: GenAIInstrumentationConfig = {}) {
@@ -113,6 +121,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       entryDefinition(CALLBACK_MANAGER_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchCopy(copy)),
       entryDefinition(TOOLS_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchTools(copy)),
       entryDefinition(CHAT_MODELS_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchChatModels(copy)),
+      entryDefinition(ASYNC_CALLER_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchAsyncCaller(copy)),
     ];
   }
 
@@ -134,6 +143,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     for (const copy of loadedRequireCopies(CALLBACK_MANAGER_ENTRY, onError)) this._patchCopy(copy);
     for (const copy of loadedRequireCopies(TOOLS_ENTRY, onError)) this._patchTools(copy);
     for (const copy of loadedRequireCopies(CHAT_MODELS_ENTRY, onError)) this._patchChatModels(copy);
+    for (const copy of loadedRequireCopies(ASYNC_CALLER_ENTRY, onError)) this._patchAsyncCaller(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
     this._recorder = (decision, options) => this._recordDecision(decision, options);
     setDecisionRecorder(this._recorder);
@@ -146,6 +156,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       }),
       importCopies(CHAT_MODELS_ENTRY, onError).then((copies) => {
         if (this._active === true) for (const copy of copies) this._patchChatModels(copy);
+      }),
+      importCopies(ASYNC_CALLER_ENTRY, onError).then((copies) => {
+        if (this._active === true) for (const copy of copies) this._patchAsyncCaller(copy);
       }),
     ]).then(() => undefined);
   }
@@ -161,6 +174,10 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     for (const proto of this._modelPrototypes ?? []) for (const method of MODEL_ENTRY_METHODS) this._unwrap(proto, method);
     this._modelPrototypes?.clear();
     this._providerContext?.unwrapAll();
+    for (const proto of this._callerPrototypes ?? []) {
+      for (const { name } of retryingMethodsOf(proto)) this._unwrap(proto, name);
+    }
+    this._callerPrototypes?.clear();
     if (this._recorder !== undefined) setDecisionRecorder(undefined);
     this._recorder = undefined;
     this._tracker?.clear();
@@ -179,7 +196,8 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     if (
       callbackManagerOf(coreModule) === undefined &&
       structuredToolPrototypeOf(coreModule) === undefined &&
-      baseChatModelPrototypeOf(coreModule) === undefined
+      baseChatModelPrototypeOf(coreModule) === undefined &&
+      asyncCallerPrototypeOf(coreModule) === undefined
     ) {
       throw new TypeError(
         "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager, @langchain/core/tools or @langchain/core/language_models/chat_models",
@@ -205,6 +223,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   private _patchCopy(copy: unknown): void {
     this._patchTools(copy);
     this._patchChatModels(copy);
+    this._patchAsyncCaller(copy);
     const manager = callbackManagerOf(copy);
     if (manager === undefined) return;
     this._managers ??= new Set();
@@ -257,6 +276,23 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
         }) as never);
     }
     this._modelPrototypes.add(proto);
+  }
+
+  /** LangChain's own retries of a model call become visible (see countAttempts). */
+  private _patchAsyncCaller(copy: unknown): void {
+    const proto = asyncCallerPrototypeOf(copy);
+    if (proto === undefined) return;
+    this._callerPrototypes ??= new Set();
+    if (this._callerPrototypes.has(proto)) return;
+    const models = this.handler.models;
+    const onRetry = (span: Span, attempt: number, previousError: unknown) => models.retried(span, attempt, previousError);
+    const enabled = () => this._active === true;
+    for (const { name, callableAt } of retryingMethodsOf(proto)) {
+      if (isWrapped(proto[name])) continue;
+      this._wrap(proto, name, ((original: (...args: unknown[]) => unknown) =>
+        countAttempts(original as never, callableAt, onRetry, enabled)) as never);
+    }
+    this._callerPrototypes.add(proto);
   }
 
   private _interruptTracker(): InterruptTracker {

@@ -10,6 +10,7 @@ import {
   METRIC_LANGGRAPH_HUMAN_DECISIONS,
   METRIC_LANGGRAPH_INTERRUPT_WAIT,
   METRIC_LANGGRAPH_LLM_COST,
+  METRIC_LANGGRAPH_LLM_RETRIES,
   TOKEN_BUCKETS,
   WAIT_BUCKETS_SECONDS,
 } from "../semconv.js";
@@ -22,6 +23,7 @@ export interface GenAIInstruments {
   toolDuration: Histogram;
   retrievalDuration: Histogram;
   cost: Counter;
+  llmRetries: Counter;
   interruptWait: Histogram;
   humanDecisions: Counter;
 }
@@ -49,6 +51,7 @@ export function createGenAIInstruments(meter: Meter): GenAIInstruments {
       durationHistogramOptions(METRIC_GEN_AI_RETRIEVAL_DURATION),
     ),
     cost: meter.createCounter(METRIC_LANGGRAPH_LLM_COST, metricOptions(METRIC_LANGGRAPH_LLM_COST)),
+    llmRetries: meter.createCounter(METRIC_LANGGRAPH_LLM_RETRIES, metricOptions(METRIC_LANGGRAPH_LLM_RETRIES)),
     interruptWait: meter.createHistogram(METRIC_LANGGRAPH_INTERRUPT_WAIT, {
       ...metricOptions(METRIC_LANGGRAPH_INTERRUPT_WAIT),
       advice: { explicitBucketBoundaries: WAIT_BUCKETS_SECONDS },

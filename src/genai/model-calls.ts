@@ -26,7 +26,9 @@ import {
   ATTR_LANGGRAPH_OUTCOME,
   ATTR_GEN_AI_USAGE_COST,
   ATTR_LANGGRAPH_NODE_NAME,
+  ATTR_LANGGRAPH_LLM_ATTEMPT,
   EVENT_LANGGRAPH_FIRST_CHUNK,
+  EVENT_LANGGRAPH_LLM_RETRY,
   GEN_AI_TOKEN_TYPE_INPUT,
   GEN_AI_TOKEN_TYPE_OUTPUT,
   OUTCOME_CANCELLED,
@@ -70,6 +72,8 @@ export interface ModelStart {
 /** Opens, annotates and ends `chat {model}` spans; records the model metrics. */
 export class ModelCalls {
   private readonly calls = new Map<string, ModelCall>();
+  /** Open calls by span: a retry inside the provider knows only the active span. */
+  private readonly bySpan = new WeakMap<Span, ModelCall>();
 
   constructor(private readonly host: GenAIHost) {}
 
@@ -111,7 +115,7 @@ export class ModelCalls {
     // `model.stream()`): its span ends, `cancelled`, with the node attempt.
     if (placement.node !== undefined) whenNodeAttemptEnds(placement.node, () => this.abandon(call.runId));
     if (this.calls.size >= MAX_OPEN_CALLS) this.abandon(this.calls.keys().next().value ?? "");
-    this.calls.set(call.runId, {
+    const open: ModelCall = {
       span,
       operation: call.operation,
       startedAt: performance.now(),
@@ -120,13 +124,36 @@ export class ModelCalls {
       workflowName: placement.workflowName,
       nodeName: placement.nodeName,
       checkpointNs,
-    });
+    };
+    this.calls.set(call.runId, open);
+    this.bySpan.set(span, open);
   }
 
   /** The active context with this call's span in it, while the call is open. */
   spanContextOf(runId: string): Context | undefined {
     const call = this.calls.get(runId);
     return call === undefined ? undefined : trace.setSpan(context.active(), call.span);
+  }
+
+  /**
+   * LangChain retried the call inside the provider (its AsyncCaller): an event on the
+   * call's span and a count, so hidden retries are seen. `span` is the active span where
+   * the attempt starts; only open model calls of ours count.
+   */
+  retried(span: Span, attempt: number, previousError: unknown): void {
+    const call = this.bySpan.get(span);
+    if (call === undefined) return;
+    const type = previousError === undefined ? undefined : errorType(previousError);
+    span.addEvent(EVENT_LANGGRAPH_LLM_RETRY, {
+      [ATTR_LANGGRAPH_LLM_ATTEMPT]: attempt,
+      ...(type === undefined ? {} : { [ATTR_ERROR_TYPE]: type }),
+    });
+    const instruments = this.host.instruments;
+    if (instruments === undefined) return;
+    const attributes = this.modelAttributes(call);
+    attributes[ATTR_GEN_AI_OPERATION_NAME] = call.operation;
+    if (type !== undefined) attributes[ATTR_ERROR_TYPE] = metricErrorType(type);
+    instruments.llmRetries.add(1, attributes);
   }
 
   /** First streamed token or stream event: time to first chunk. */
@@ -201,6 +228,7 @@ export class ModelCalls {
     const call = this.calls.get(runId);
     if (call === undefined) return undefined;
     this.calls.delete(runId);
+    this.bySpan.delete(call.span);
     this.host.runs.forget(runId);
     return call;
   }

@@ -18,6 +18,8 @@ import {
   ATTR_LANGGRAPH_METADATA_PREFIX,
   ATTR_LANGGRAPH_TAGS,
   ATTR_USER_ID,
+  ATTR_LANGGRAPH_LLM_ATTEMPT,
+  EVENT_LANGGRAPH_LLM_RETRY,
   ATTR_GEN_AI_DATA_SOURCE_ID,
   ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
   ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
@@ -285,6 +287,12 @@ export const EVENTS: readonly EventRow[] = [
     attributes: [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK],
   },
   {
+    name: EVENT_LANGGRAPH_LLM_RETRY,
+    on: "model span",
+    what: "LangChain retried the call inside the provider (the model's own `maxRetries`)",
+    attributes: [ATTR_LANGGRAPH_LLM_ATTEMPT, ATTR_ERROR_TYPE],
+  },
+  {
     name: semconv.EVENT_LANGGRAPH_WORKFLOW_STARTED,
     on: "log record",
     what: "lifecycle log (opt-in): a run started",
@@ -319,6 +327,7 @@ export const ATTRIBUTE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT]: "the retrieval's query (content: capture on, redacted)",
   [ATTR_GEN_AI_RETRIEVAL_DOCUMENTS]: "the documents retrieved, id, content and metadata, as JSON (content: capture on, redacted)",
   [ATTR_LANGGRAPH_RETRIEVAL_DOCUMENT_COUNT]: "how many documents the retrieval returned",
+  [ATTR_LANGGRAPH_LLM_ATTEMPT]: "on `langgraph.llm.retry`: the attempt that starts (2 for the first retry)",
   [ATTR_USER_ID]:
     "the end user, from the run's `metadata.user_id` (or `configurable.user_id`; key set by `instrumentation.runAttributes.userIdKey`): on every span of the run, never on metrics",
   [ATTR_LANGGRAPH_METADATA_PREFIX]:
