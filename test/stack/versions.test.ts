@@ -120,7 +120,8 @@ describe("finding the built binaries", () => {
       else process.env.LANGGRAPH_OTEL_STACK_CACHE = saved;
     }
     const script = readText("scripts/stack-binaries.sh");
-    expect(script).toContain('cache="${LANGGRAPH_OTEL_STACK_CACHE:-$HOME/.cache/langgraph-otel/stack}"');
+    // The script's default cache folder, as a shell expression.
+    expect(script).toContain(`cache="\${LANGGRAPH_OTEL_STACK_CACHE:-$HOME/.cache/langgraph-otel/stack}"`);
     expect(script).toContain('dir="$cache/$name-$version"');
   });
 });
