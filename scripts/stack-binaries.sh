@@ -106,7 +106,8 @@ build() {
   case "$1" in
     otelcol) build_otelcol ;;
     jaeger)
-      go_tool jaeger "$JAEGER_VERSION" github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION" "" "" \
+      go_tool jaeger "$JAEGER_VERSION" github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION" \
+        "-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_VERSION" "" \
         github.com/jaegertracing/jaeger/cmd/jaeger:jaeger ;;
     prometheus)
       go_tool prometheus "$PROMETHEUS_VERSION" github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" \

@@ -15,22 +15,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freePort, sleep } from "../helpers/waiting.js";
-import { type Collector, type Jaeger, jaegerTraces, startCollector, startJaeger, tag } from "./processes.js";
+import {
+  CONTENT_ATTRIBUTES,
+  type Collector,
+  type Jaeger,
+  jaegerTraces,
+  startCollector,
+  startJaeger,
+  tag,
+} from "./processes.js";
 
 const SERVICE = "tail-sampling-mix";
 const PERCENT = 25;
 const SLOW_MS = 1_000;
 const MIX = { error: 20, slow: 20, interrupted: 10, ok: 400 } as const;
-/** Content attributes the SDK sets when capture is on; the Collector must drop them all. */
-const CONTENT = [
-  "gen_ai.input.messages",
-  "gen_ai.output.messages",
-  "gen_ai.system_instructions",
-  "gen_ai.tool.call.arguments",
-  "gen_ai.tool.call.result",
-  "langgraph.state.input",
-  "langgraph.state.output",
-];
+const CONTENT = CONTENT_ATTRIBUTES;
 
 const scratch = mkdtempSync(join(tmpdir(), "lgotel-collector-e2e-"));
 let jaeger: Jaeger | undefined;

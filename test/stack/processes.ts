@@ -11,6 +11,17 @@ import { freePort } from "../helpers/waiting.js";
 import { requireStackBinary } from "./binaries.js";
 import { readText } from "./support.js";
 
+/** Content attributes the SDK sets when capture is on; the Collector must drop them all. */
+export const CONTENT_ATTRIBUTES = [
+  "gen_ai.input.messages",
+  "gen_ai.output.messages",
+  "gen_ai.system_instructions",
+  "gen_ai.tool.call.arguments",
+  "gen_ai.tool.call.result",
+  "langgraph.state.input",
+  "langgraph.state.output",
+];
+
 /** `text` with each pattern replaced; throws when a pattern matches nothing. */
 export function substituted(file: string, text: string, replacements: Array<[string | RegExp, string]>): string {
   let out = text;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { requireStackBinary, stackVersions } from "./binaries.js";
+import { requireStackBinary, stackBinaryPath, stackVersions } from "./binaries.js";
 import { dict, isDict, list, readText, readYaml, repoPath, runTool, str } from "./support.js";
 
 const versions = stackVersions();
@@ -105,12 +105,44 @@ describe("stack versions", () => {
   });
 });
 
-describe("our Collector binary (scripts/stack-binaries.sh)", () => {
+describe("finding the built binaries", () => {
+  it("looks where scripts/stack-binaries.sh puts them, keyed by version", () => {
+    const saved = process.env.LANGGRAPH_OTEL_STACK_CACHE;
+    process.env.LANGGRAPH_OTEL_STACK_CACHE = "/nonexistent/stack-cache";
+    try {
+      expect(stackBinaryPath("promtool")).toBe(
+        `/nonexistent/stack-cache/prometheus-${versions.PROMETHEUS_VERSION}/bin/promtool`,
+      );
+      // Missing: an error that names the file and the command that builds it (never a skip).
+      expect(() => requireStackBinary("amtool")).toThrow(/scripts\/stack-binaries\.sh alertmanager/);
+    } finally {
+      if (saved === undefined) delete process.env.LANGGRAPH_OTEL_STACK_CACHE;
+      else process.env.LANGGRAPH_OTEL_STACK_CACHE = saved;
+    }
+    const script = readText("scripts/stack-binaries.sh");
+    // The script's default cache folder, as a shell expression.
+    expect(script).toContain(`cache="\${LANGGRAPH_OTEL_STACK_CACHE:-$HOME/.cache/langgraph-otel/stack}"`);
+    expect(script).toContain('dir="$cache/$name-$version"');
+  });
+});
+
+describe("the built binaries (scripts/stack-binaries.sh)", () => {
   it("is the pinned release and accepts collector/otel-collector.yaml as committed", () => {
     const otelcol = requireStackBinary("otelcol-langgraph");
     expect(runTool(otelcol, ["--version"]).output).toContain(versions.OTELCOL_VERSION);
     const result = runTool(otelcol, ["validate", `--config=${repoPath("collector/otel-collector.yaml")}`]);
     expect(result.status, result.output).toBe(0);
+  });
+
+  it.each([
+    ["jaeger", ["version"], "JAEGER_VERSION"],
+    ["prometheus", ["--version"], "PROMETHEUS_VERSION"],
+    ["promtool", ["--version"], "PROMETHEUS_VERSION"],
+    ["alertmanager", ["--version"], "ALERTMANAGER_VERSION"],
+    ["amtool", ["--version"], "ALERTMANAGER_VERSION"],
+  ] as const)("%s reports the pinned version", (binary, args, key) => {
+    const result = runTool(requireStackBinary(binary), [...args]);
+    expect(result.output).toContain(`${binary === "jaeger" ? "v" : ""}${versions[key]}`);
   });
 
   it("lists exactly the component types the config uses", () => {
