@@ -4,7 +4,7 @@ import type { LLMResult } from "@langchain/core/outputs";
 import { tool } from "@langchain/core/tools";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ScriptedChatModel } from "./scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 
 /** Records what LangChain callbacks see of a model call (what the GenAI handler reads). */
 class Recorder extends BaseCallbackHandler {
