@@ -8,7 +8,7 @@ import { CallbackManager } from "@langchain/core/callbacks/manager";
 import { StructuredTool } from "@langchain/core/tools";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { Channel, Pregel } from "@langchain/langgraph/pregel";
-import { context, createContextKey, metrics, ProxyTracerProvider, ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { context, createContextKey, metrics, type ProxyTracerProvider, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { METRIC_LANGGRAPH_NODE_DURATION } from "../../src/semconv.js";
