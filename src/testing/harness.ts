@@ -213,3 +213,42 @@ async function settleCallbacks(): Promise<void> {
   await awaitAllCallbacks();
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/** A test runner's suite hooks: vitest's and jest's by these names, node:test's `before`/`after`. */
+export interface SuiteHooks {
+  beforeAll(fn: () => Promise<void>): void;
+  afterAll(fn: () => Promise<void>): void;
+}
+
+/** What `useTelemetryHarness` returns: records with the harness its hooks started. */
+export interface HarnessHandle {
+  record<T>(fn: () => T | Promise<T>): Promise<Recording<T>>;
+  /** The running harness (between the suite's beforeAll and afterAll). */
+  readonly harness: TelemetryHarness;
+}
+
+/**
+ * Starts a harness before the suite and stops it after, through the runner's own hooks
+ * (passed in, so this module never imports a test runner):
+ * `const telemetry = useTelemetryHarness({ beforeAll, afterAll });`
+ */
+export function useTelemetryHarness(hooks: SuiteHooks, options: TelemetryHarnessOptions = {}): HarnessHandle {
+  let current: TelemetryHarness | undefined;
+  hooks.beforeAll(async () => {
+    current = await TelemetryHarness.start(options);
+  });
+  hooks.afterAll(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  const running = (): TelemetryHarness => {
+    if (current === undefined) throw new Error("langgraph-otel/testing: the harness runs between beforeAll and afterAll");
+    return current;
+  };
+  return {
+    record: (fn) => running().record(fn),
+    get harness() {
+      return running();
+    },
+  };
+}

@@ -3,7 +3,13 @@
  * Not loaded by the main entry.
  */
 export * from "./assertions.js";
-export { TelemetryHarness, type TelemetryHarnessOptions } from "./harness.js";
+export {
+  type HarnessHandle,
+  type SuiteHooks,
+  TelemetryHarness,
+  type TelemetryHarnessOptions,
+  useTelemetryHarness,
+} from "./harness.js";
 export {
   type AnswerOptions,
   type GraphConfig,
