@@ -18,7 +18,10 @@ import {
   type Span,
   trace,
 } from "@opentelemetry/api";
+import * as coreCallbacks from "@langchain/core/callbacks/manager";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+import * as coreTools from "@langchain/core/tools";
+import * as langgraphPregel from "@langchain/langgraph/pregel";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
@@ -118,6 +121,11 @@ export class TelemetryHarness {
   private constructor(options: TelemetryHarnessOptions) {
     this.langgraph = new LangGraphInstrumentation({ ...options.langgraph, enabled: false });
     this.genai = new GenAIInstrumentation({ ...options.genai, enabled: false });
+    // The copies of this module's own format, named: the instrumentations leave the ES
+    // module copies alone in a CommonJS process (a test runner's), where tests use them.
+    this.langgraph.manuallyInstrument(langgraphPregel);
+    this.genai.manuallyInstrument(coreCallbacks);
+    this.genai.manuallyInstrument(coreTools);
     this.tracerProvider = new BasicTracerProvider({
       spanProcessors: [this.processor, this.genai.spanProcessor],
     });
