@@ -3,8 +3,8 @@
 // user would (`npm install`, no --legacy-peer-deps), and proves four things there:
 //   1. npm prints no ERESOLVE and no peer warning, and `npm ls --all` exits 0;
 //   2. one copy of each @opentelemetry/* package (and of @langchain/core and /langgraph);
-//   3. the core and GenAI suites (test/instrumentation, test/genai) pass against the
-//      installed copy: the suites are copied into the app, `src/` there is a link to the
+//   3. the core, GenAI and testing-kit suites (test/instrumentation, test/genai,
+//      test/testing) pass against the installed copy: the suites are copied into the app, `src/` there is a link to the
 //      installed package's dist/esm, and every bare import resolves from the app's own
 //      node_modules; the CommonJS and ES module consumers (cjs.test.ts) require/import
 //      `langgraph-otel` by name from the app;
@@ -38,7 +38,7 @@ import { fileURLToPath } from "node:url";
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(REPO, "test/versions/results.json");
 const README = join(REPO, "README.md");
-const SUITES = ["test/instrumentation", "test/genai"];
+const SUITES = ["test/instrumentation", "test/genai", "test/testing"];
 // What the copied suites import besides themselves (their own tests are not copied).
 const SUPPORT = ["test/helpers", "test/setup"];
 
@@ -234,10 +234,12 @@ function copySuites(appDir) {
   symlinkSync(join(appDir, "node_modules/langgraph-otel/dist/esm"), join(appDir, "src"), "dir");
   // vitest itself is the repo's (the app does not install it): a link one level up, so
   // `import "vitest"` resolves and nothing else leaks in from the repo's node_modules.
+  // fast-check likewise (the kit's property-based example).
   const tools = join(dirname(appDir), "node_modules");
-  if (!existsSync(join(tools, "vitest"))) {
+  for (const tool of ["vitest", "fast-check"]) {
+    if (existsSync(join(tools, tool))) continue;
     mkdirSync(tools, { recursive: true });
-    symlinkSync(join(REPO, "node_modules/vitest"), join(tools, "vitest"), "dir");
+    symlinkSync(join(REPO, "node_modules", tool), join(tools, tool), "dir");
   }
   writeFileSync(
     join(appDir, "vitest.config.mjs"),
