@@ -45,7 +45,7 @@ export interface WorkflowRun {
 export interface NodeAttempt {
   node: string;
   graph: string | undefined;
-  /** 1-based; always 1 on LangGraph older than 1.2.8 (no attempt number there). */
+  /** 1-based (`langgraph.node.attempt`). */
   attempt: number;
   step: number | undefined;
   outcome: Outcome;

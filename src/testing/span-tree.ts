@@ -113,7 +113,7 @@ export function flatten(roots: readonly RecordedSpan[]): RecordedSpan[] {
   return roots.flatMap((root) => [root, ...flatten(root.children)]);
 }
 
-/** The 1-based attempt of a node span (1 when LangGraph is older than 1.2.8 and omits it). */
+/** The 1-based attempt of a node span (1 when the span carries none). */
 export function attemptOf(span: RecordedSpan): number {
   const attempt = span.attributes[ATTR_LANGGRAPH_NODE_ATTEMPT];
   return typeof attempt === "number" ? attempt : 1;

@@ -1,5 +1,5 @@
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import { type AIMessage, HumanMessage } from "@langchain/core/messages";
+import { type AIMessage, type AIMessageChunk, HumanMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import { tool } from "@langchain/core/tools";
 import { describe, expect, it } from "vitest";
@@ -68,5 +68,65 @@ describe("ScriptedChatModel", () => {
     const failure = new Error("rate limited");
     const model = new ScriptedChatModel({ script: [{ error: failure }] });
     await expect(model.invoke([new HumanMessage("x")])).rejects.toBe(failure);
+  });
+
+  it("streams a reply in word chunks, with tool calls, usage and finish reason last", async () => {
+    const model = new ScriptedChatModel({
+      streamChunkWords: 2,
+      script: [
+        {
+          content: "one two three",
+          toolCalls: [{ name: "lookup", args: { q: "x" }, id: "c1" }],
+          usage: { input: 9, output: 4, cacheRead: 3, reasoning: 1 },
+        },
+      ],
+    });
+    const chunks: AIMessageChunk[] = [];
+    for await (const chunk of await model.stream([new HumanMessage("hi")])) chunks.push(chunk);
+    expect(chunks.map((c) => c.content)).toEqual(["one two ", "three", ""]);
+    const whole = chunks.reduce((a, b) => a.concat(b));
+    expect(whole.tool_calls).toEqual([{ name: "lookup", args: { q: "x" }, id: "c1", type: "tool_call" }]);
+    expect(whole.usage_metadata).toMatchObject({
+      input_tokens: 9,
+      output_tokens: 4,
+      input_token_details: { cache_read: 3 },
+      output_token_details: { reasoning: 1 },
+    });
+    expect(whole.response_metadata).toMatchObject({ finish_reason: "tool_calls" });
+  });
+
+  it("answers a stream in one chunk unless asked to chunk", async () => {
+    const model = new ScriptedChatModel({ script: [{ content: "one two three" }] });
+    const chunks: unknown[] = [];
+    for await (const chunk of await model.stream([new HumanMessage("hi")])) chunks.push(chunk);
+    expect(chunks).toHaveLength(1);
+  });
+
+  it("estimates usage unless told not to, and derives tool call ids from the prompt", async () => {
+    const script = { content: "12345678", toolCalls: [{ name: "t", args: {} }] };
+    const estimating = new ScriptedChatModel({ script: [script, script] });
+    const first = await estimating.invoke([new HumanMessage("abcd")]);
+    // 4 per message + 1 per 4 characters in; 2 out for the text, 8 + 1 for the call.
+    expect(first.usage_metadata).toMatchObject({ input_tokens: 5, output_tokens: 11 });
+    expect((await estimating.invoke([new HumanMessage("abcd")])).tool_calls?.[0]?.id).toBe(first.tool_calls?.[0]?.id);
+    const silent = new ScriptedChatModel({ estimateUsage: false, script: [{ content: "x" }] });
+    expect((await silent.invoke([new HumanMessage("abcd")])).usage_metadata).toBeUndefined();
+  });
+
+  it("waits the scripted latency, cut short by an abort, and injects faults", async () => {
+    const model = new ScriptedChatModel({ latencyMs: 10_000, loop: true, script: [{ content: "late" }] });
+    const controller = new AbortController();
+    const pending = model.invoke([new HumanMessage("x")], { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+
+    const overloaded = new Error("503");
+    const faulty = new ScriptedChatModel({
+      loop: true,
+      fault: ({ index }) => (index === 0 ? overloaded : undefined),
+      script: ({ index, threadId }) => ({ content: `call ${index} on ${threadId ?? "no thread"}` }),
+    });
+    await expect(faulty.invoke([new HumanMessage("x")])).rejects.toBe(overloaded);
+    expect((await faulty.invoke([new HumanMessage("x")])).content).toBe("call 1 on no thread");
   });
 });
