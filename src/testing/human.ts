@@ -26,7 +26,7 @@ export interface GraphConfig {
 }
 
 export interface AnswerOptions {
-  /** What the human answers to an interrupt's value (e.g. `{ approved: true }`). */
+  /** What the human answers to an interrupt's value (e.g. `{ approved: true }`), or a promise of it. */
   answer: (value: unknown, pending: PendingInterrupt) => unknown;
   /** Resumes at most this many times before giving up (a graph that asks forever). Default 10. */
   maxResumes?: number;
@@ -49,8 +49,10 @@ export async function runAnsweringInterrupts<I, O>(
     // One interrupt takes the value itself; several (parallel branches) a map by id.
     const resume =
       pending.length === 1
-        ? options.answer(pending[0]!.value, pending[0]!)
-        : Object.fromEntries(pending.map((p) => [p.id ?? p.interrupt_id, options.answer(p.value, p)]));
+        ? await options.answer(pending[0]!.value, pending[0]!)
+        : Object.fromEntries(
+            await Promise.all(pending.map(async (p) => [p.id ?? p.interrupt_id, await options.answer(p.value, p)])),
+          );
     output = await graph.invoke(new Command({ resume }), config);
   }
 }
