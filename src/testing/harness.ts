@@ -100,6 +100,13 @@ class RecordingProcessor implements SpanProcessor {
   }
 }
 
+/** What `start()` registered, so that `stop()` unregisters exactly that. */
+interface OwnedGlobals {
+  context: AsyncLocalStorageContextManager | undefined;
+  trace: boolean;
+  metrics: boolean;
+}
+
 /** Whether some context manager already propagates values through `context.with`. */
 function contextPropagates(): boolean {
   const probe = createContextKey("langgraph-otel.testing.probe");
@@ -113,8 +120,7 @@ export class TelemetryHarness {
   private readonly tracerProvider: BasicTracerProvider;
   private readonly reader = new CollectingReader();
   private readonly meterProvider = new MeterProvider({ readers: [this.reader] });
-  /** What `start()` registered, so that `stop()` unregisters exactly that. */
-  private readonly owned = { context: undefined as AsyncLocalStorageContextManager | undefined, trace: false, metrics: false };
+  private readonly owned: OwnedGlobals = { context: undefined, trace: false, metrics: false };
   private nextId = 1;
   private stopped = false;
 
@@ -148,6 +154,7 @@ export class TelemetryHarness {
     if (!contextPropagates()) {
       const manager = new AsyncLocalStorageContextManager().enable();
       if (context.setGlobalContextManager(manager)) harness.owned.context = manager;
+      else manager.disable();
     }
     harness.owned.trace = trace.setGlobalTracerProvider(harness.tracerProvider);
     harness.owned.metrics = metrics.setGlobalMeterProvider(harness.meterProvider);
