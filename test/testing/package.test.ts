@@ -1,7 +1,8 @@
 /**
  * langgraph-otel/testing as a user's package manager installs it: a CommonJS consumer in a
  * child process requires the CJS build and imports the ESM build through the exports map,
- * and both record the same run; the main entry does not load the kit.
+ * and both record the same run; the main entry does not load the kit. And the kit under
+ * node's own test runner, with node:test's hooks.
  */
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildRegister, REPO } from "../setup/support.js";
 
 const run = promisify(execFile);
-const CONSUMER = join(__dirname, "fixtures/consumer.cjs");
+const FIXTURES = join(__dirname, "fixtures");
 /** Set by scripts/test-versions.mjs: the app that installed the packed tarball. */
 const INSTALLED_APP = process.env.LANGGRAPH_OTEL_VERSIONS_APP;
 
@@ -22,7 +23,8 @@ interface Scenario {
   message: string;
 }
 
-let consumer = CONSUMER;
+/** Where the fixtures run from: next to the package they resolve by name. */
+let fixtures = FIXTURES;
 let cwd = INSTALLED_APP ?? REPO;
 let cleanup = () => {};
 
@@ -38,8 +40,8 @@ beforeAll(async () => {
   mkdirSync(join(root, "dist"));
   symlinkSync(dirname(built.cjs), join(root, "dist/cjs"), "dir");
   symlinkSync(dirname(built.esm), join(root, "dist/esm"), "dir");
-  consumer = join(root, "consumer.cjs");
-  cpSync(CONSUMER, consumer);
+  fixtures = join(root, "fixtures");
+  cpSync(FIXTURES, fixtures, { recursive: true });
   cwd = REPO;
   cleanup = () => {
     rmSync(root, { recursive: true, force: true });
@@ -50,7 +52,10 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 it("works from require (CJS) and import (ESM), and stays out of the main entry", async () => {
-  const { stdout } = await run(process.execPath, [consumer], { cwd, env: { ...process.env, NODE_OPTIONS: "" } });
+  const { stdout } = await run(process.execPath, [join(fixtures, "consumer.cjs")], {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   const output = JSON.parse(stdout) as {
     mainEntry: string;
     loadedByMain: boolean;
@@ -71,4 +76,13 @@ it("works from require (CJS) and import (ESM), and stays out of the main entry",
     expect(scenario.tokens).toEqual({ input: 7, output: 1, total: 8 });
     expect(scenario.message).toMatch(/^AgentAssertionError: expected node "ask" to run 2 times, it ran 1 time\n\nrun tree:\n/);
   }
+}, 120_000);
+
+it("runs under node:test with node's own hooks", async () => {
+  const { stdout } = await run(process.execPath, ["--test", "--test-reporter=tap", join(fixtures, "node-test.mjs")], {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  expect(stdout).toMatch(/^# pass 1$/m);
+  expect(stdout).toMatch(/^# fail 0$/m);
 }, 120_000);
