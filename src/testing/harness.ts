@@ -19,6 +19,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import * as coreCallbacks from "@langchain/core/callbacks/manager";
+import * as coreChatModels from "@langchain/core/language_models/chat_models";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import * as coreTools from "@langchain/core/tools";
 import * as langgraphPregel from "@langchain/langgraph/pregel";
@@ -132,6 +133,7 @@ export class TelemetryHarness {
     this.langgraph.manuallyInstrument(langgraphPregel);
     this.genai.manuallyInstrument(coreCallbacks);
     this.genai.manuallyInstrument(coreTools);
+    this.genai.manuallyInstrument(coreChatModels);
     this.tracerProvider = new BasicTracerProvider({
       spanProcessors: [this.processor, this.genai.spanProcessor],
     });

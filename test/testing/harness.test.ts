@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { CallbackManager } from "@langchain/core/callbacks/manager";
+import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { StructuredTool } from "@langchain/core/tools";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { Channel, Pregel } from "@langchain/langgraph/pregel";
@@ -153,6 +154,11 @@ function patchTargets(): unknown[] {
     const nodeProto = Object.getPrototypeOf(channel.subscribeTo("x")) as { getNode: unknown };
     targets.push(pregel.prototype._streamIterator, nodeProto.getNode, manager.configure, tool.prototype.call);
   }
+  // Model classes' methods, which the GenAI instrumentation wraps (provider code under chat).
+  for (const proto of [BaseChatModel.prototype, ScriptedChatModel.prototype] as const) {
+    targets.push(proto._generate, proto._streamResponseChunks);
+  }
+  targets.push(BaseChatModel.prototype._generateUncached);
   return targets;
 }
 
