@@ -38,7 +38,7 @@ import { recordHumanDecision } from "../genai/index.js";
 import type { PriceTable } from "../genai/index.js";
 import { CircuitBreaker, withFallback, withRetry, withTimeout } from "../resilience/index.js";
 import { Dice, sleep } from "./determinism.js";
-import { ScriptedChatModel, type ScriptedCallInfo, type ScriptedReply, textOf } from "./scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptedCallInfo, type ScriptedReply, textOf } from "../testing/scripted-chat-model.js";
 import {
   classifyIntent,
   findOrderId,

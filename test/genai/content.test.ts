@@ -13,7 +13,7 @@ import {
   ATTR_GEN_AI_TOOL_CALL_RESULT,
 } from "../../src/semconv.js";
 import { useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 import { everything } from "../helpers/span-dump.js";
 
 const PROMPT = "Book a table for Ada Lovelace, my key is sk-live0123456789abcdefXYZ";

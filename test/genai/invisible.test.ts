@@ -13,7 +13,7 @@ import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { GENAI_HANDLER_NAME } from "../../src/genai/handler.js";
 import { langgraphAtLeast } from "../helpers/langgraph-version.js";
 import { useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });

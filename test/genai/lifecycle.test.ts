@@ -19,7 +19,7 @@ import {
   OUTCOME_CANCELLED,
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 import { signal } from "../helpers/waiting.js";
 import { StreamingScriptedModel } from "./_model.js";
 

@@ -12,7 +12,7 @@ import {
   METRIC_LANGGRAPH_LLM_COST,
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 
 const genai = new GenAIInstrumentation({
   enabled: false,

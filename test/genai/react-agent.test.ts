@@ -33,7 +33,7 @@ import {
   OUTCOME_OK,
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 import { StreamingScriptedModel } from "./_model.js";
 
 const genai = new GenAIInstrumentation({ enabled: false });

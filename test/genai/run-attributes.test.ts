@@ -20,7 +20,7 @@ import {
   METRIC_LANGGRAPH_NODE_DURATION,
 } from "../../src/semconv.js";
 import { useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({

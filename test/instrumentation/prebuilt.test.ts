@@ -10,7 +10,7 @@ import {
   ATTR_LANGGRAPH_STEP,
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel, workflowSpanName } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 import { expectOk } from "./graph-fixtures.js";
 
 const otel = useOtel();

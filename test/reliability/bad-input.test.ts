@@ -28,7 +28,7 @@ import {
   SPAN_EXECUTE_TOOL,
   SPAN_INVOKE_NODE,
 } from "../../src/semconv.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 
 /** The SDK's attribute length limit (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT in an app). */
 const ATTRIBUTE_LIMIT = 8192;

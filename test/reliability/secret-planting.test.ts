@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 import { everything } from "../helpers/span-dump.js";
 
 const MAX_STRING = 128;

@@ -7,7 +7,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { z } from "zod";
-import { ScriptedChatModel } from "../../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../../src/testing/scripted-chat-model.js";
 
 export const FINAL_ANSWER = "The answer is 42.";
 
