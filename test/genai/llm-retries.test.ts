@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { EVENT_LANGGRAPH_LLM_RETRY, METRIC_LANGGRAPH_LLM_RETRIES } from "../../src/semconv.js";
 import { useOtel } from "../helpers/otel.js";
-import { ScriptedChatModel } from "../helpers/scripted-model.js";
+import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });
