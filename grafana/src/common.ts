@@ -81,6 +81,14 @@ export function prom(expr: string, legend?: string): DataqueryBuilder {
   return legend === undefined ? query : query.legendFormat(legend);
 }
 
+/**
+ * A query for events that a healthy system may not have (drops, failures, retries): 0
+ * when there are none, rather than "no data", which reads like a broken pipeline.
+ */
+export function promOrZero(expr: string, legend?: string): DataqueryBuilder {
+  return prom(`(${expr}) or on() vector(0)`, legend);
+}
+
 /** An instant table query (rankings, firing alerts). */
 export function promTable(expr: string): DataqueryBuilder {
   return prom(expr).instant().format(PromQueryFormat.Table);

@@ -22,6 +22,7 @@ import {
   eq,
   MATCH,
   prom,
+  promOrZero,
   quantile,
   RANGE,
   ratio,
@@ -121,7 +122,7 @@ export function llmToolsDashboard(): Dashboard {
         .description("Tool calls that failed, also those ToolNode turned into error messages.")
         .unit("ops")
         .withTarget(
-          prom(
+          promOrZero(
             sumRate(failedToolCalls, [LABEL.tool]),
             `{{${LABEL.tool}}}`,
           ),
@@ -179,7 +180,7 @@ export function llmToolsDashboard(): Dashboard {
       new TimeseriesPanel()
         .title("Interrupts by node")
         .unit("ops")
-        .withTarget(prom(sumRate(interrupts, [LABEL.node]), `{{${LABEL.node}}}`))
+        .withTarget(promOrZero(sumRate(interrupts, [LABEL.node]), `{{${LABEL.node}}}`))
         .span(6),
     )
     .build();

@@ -16,6 +16,7 @@ import {
   MATCH,
   nodeTracesLink,
   prom,
+  promOrZero,
   promTable,
   quantile,
   RANGE,
@@ -118,7 +119,7 @@ export function nodesDashboard(): Dashboard {
         .title("Retries by node")
         .description("Attempts after the first, from LangGraph's retryPolicy.")
         .unit("ops")
-        .withTarget(prom(sumRate(retries, [LABEL.node]), legend))
+        .withTarget(promOrZero(sumRate(retries, [LABEL.node]), legend))
         .span(12),
     )
     .withRow(new RowBuilder("Slowest nodes"))

@@ -17,9 +17,10 @@ import {
 import {
   dashboard,
   eq,
-  ne,
   MATCH,
+  ne,
   prom,
+  promOrZero,
   promTable,
   quantile,
   ratio,
@@ -156,7 +157,7 @@ export function overviewDashboard(): Dashboard {
         )
         .unit("short")
         .min(0)
-        .withTarget(prom(sumRate(lostSpans, ["instance", LABEL.errorType]), `{{instance}} {{${LABEL.errorType}}}`))
+        .withTarget(promOrZero(sumRate(lostSpans, ["instance", LABEL.errorType]), `{{instance}} {{${LABEL.errorType}}}`))
         .span(12),
     )
     .withPanel(

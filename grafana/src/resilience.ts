@@ -15,7 +15,16 @@ import {
   METRIC_LANGGRAPH_RETRY_ATTEMPTS,
   METRIC_LANGGRAPH_TIMEOUTS,
 } from "../../src/semconv.js";
-import { dashboard, MATCH, prom, RATE, sel, sumRate, UID } from "./common.js";
+import {
+  dashboard,
+  MATCH,
+  prom,
+  promOrZero,
+  RATE,
+  sel,
+  sumRate,
+  UID,
+} from "./common.js";
 import { LABEL, promMetric } from "./names.js";
 
 // withRetry, CircuitBreaker, withFallback and withTimeout metrics carry no workflow label
@@ -61,7 +70,7 @@ export function resilienceDashboard(): Dashboard {
         .title("Breaker transitions")
         .unit("short")
         .withTarget(
-          prom(
+          promOrZero(
             `sum by (${LABEL.breaker}, ${LABEL.breakerTo}) (increase(${transitions}[${RATE}]))`,
             `{{${LABEL.breaker}}} → {{${LABEL.breakerTo}}}`,
           ),
@@ -88,7 +97,7 @@ export function resilienceDashboard(): Dashboard {
         .title("Node retries (retryPolicy)")
         .unit("ops")
         .withTarget(
-          prom(sumRate(nodeRetries, [LABEL.workflow, LABEL.node]), `{{${LABEL.workflow}}} / {{${LABEL.node}}}`),
+          promOrZero(sumRate(nodeRetries, [LABEL.workflow, LABEL.node]), `{{${LABEL.workflow}}} / {{${LABEL.node}}}`),
         )
         .span(12),
     )
@@ -98,7 +107,7 @@ export function resilienceDashboard(): Dashboard {
         .description("Calls answered by fallback level 1, 2, … instead of the primary.")
         .unit("ops")
         .withTarget(
-          prom(
+          promOrZero(
             sumRate(fallbacks, [LABEL.operation, LABEL.fallbackLevel]),
             `{{${LABEL.operation}}} level {{${LABEL.fallbackLevel}}}`,
           ),
@@ -109,7 +118,7 @@ export function resilienceDashboard(): Dashboard {
       new TimeseriesPanel()
         .title("Timeouts by operation")
         .unit("ops")
-        .withTarget(prom(sumRate(timeouts, [LABEL.operation]), `{{${LABEL.operation}}}`))
+        .withTarget(promOrZero(sumRate(timeouts, [LABEL.operation]), `{{${LABEL.operation}}}`))
         .span(12),
     )
     .build();
