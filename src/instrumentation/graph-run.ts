@@ -15,7 +15,7 @@ import type {
   StreamIterator,
   TaskConfig,
 } from "./internal-types.js";
-import { trackInFlight } from "./in-flight.js";
+import { trackInFlight, untrackInFlight } from "./in-flight.js";
 import { runAttributes } from "./run-attributes.js";
 import { type RunState, runStateOf, withRunState } from "./run-context.js";
 import type { Series } from "./series.js";
@@ -97,10 +97,11 @@ async function* traceRun(
   const end = (outcome: Outcome, failure: unknown) => {
     if (ended) return;
     ended = true;
-    untrack();
+    untrackInFlight("run", abort);
     endRun(host, run, series, outcome, failure, startedAt);
   };
-  const untrack = trackInFlight("run", (error) => end(OUTCOME_ERROR, error));
+  const abort = (error: unknown) => end(OUTCOME_ERROR, error);
+  trackInFlight("run", abort);
   // Stays `cancelled` unless the run completes or throws: the consumer returned early
   // (yield* has then already passed return() on to LangGraph's iterator).
   let outcome: Outcome = OUTCOME_CANCELLED;

@@ -10,24 +10,16 @@ const attempts = new Set<Abort>();
 const runs = new Set<Abort>();
 
 /**
- * Tracks `abort` until the returned function is called. `abort` runs at most once, and
- * never after the work ended on its own: an app that survives the exception may still
- * end its runs normally.
+ * Tracks `abort` until `untrackInFlight` drops it. The caller's abort must end the work
+ * at most once (the run and attempt wrappers guard their own end): an app that survives
+ * the exception may still end its runs normally.
  */
-export function trackInFlight(kind: "run" | "attempt", abort: Abort): () => void {
-  const set = kind === "run" ? runs : attempts;
-  let open = true;
-  const once: Abort = (error) => {
-    if (!open) return;
-    open = false;
-    set.delete(once);
-    abort(error);
-  };
-  set.add(once);
-  return () => {
-    open = false;
-    set.delete(once);
-  };
+export function trackInFlight(kind: "run" | "attempt", abort: Abort): void {
+  (kind === "run" ? runs : attempts).add(abort);
+}
+
+export function untrackInFlight(kind: "run" | "attempt", abort: Abort): void {
+  (kind === "run" ? runs : attempts).delete(abort);
 }
 
 /** Ends every open node attempt, then every open run (children before parents), as failed. */

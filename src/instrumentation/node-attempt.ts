@@ -16,7 +16,7 @@ import {
   OUTCOME_OK,
   type Outcome,
 } from "../semconv.js";
-import { trackInFlight } from "./in-flight.js";
+import { trackInFlight, untrackInFlight } from "./in-flight.js";
 import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
 import { type NodeAttemptEntry, registerNodeAttempt, unregisterNodeAttempt } from "./node-registry.js";
 import { runStateOf } from "./run-context.js";
@@ -155,11 +155,12 @@ function invokeNodeAttempt(
   const finish = (outcome: Outcome, failure?: unknown) => {
     if (ended) return;
     ended = true;
-    untrack();
+    untrackInFlight("attempt", abort);
     if (typeof checkpointNs === "string") unregisterNodeAttempt(checkpointNs, entry);
     endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
   };
-  const untrack = trackInFlight("attempt", (error) => finish(OUTCOME_ERROR, error));
+  const abort = (error: unknown) => finish(OUTCOME_ERROR, error);
+  trackInFlight("attempt", abort);
 
   const fail = (err: unknown) => {
     const outcome = outcomeOfError(err, config?.signal);
