@@ -71,10 +71,10 @@ const median = (values) => quantile(values, 0.5);
  * CPU time is what the tables compare: other processes on a busy machine inflate wall
  * time at random, CPU time far less (the loop does no I/O, so the two agree when idle).
  */
-async function timeRuns(workload, runs) {
+async function timeRuns(workload, runs, invoke = (input) => workload.graph.invoke(input)) {
   const cpuStart = process.cpuUsage();
   const start = performance.now();
-  for (let i = 0; i < runs; i++) await workload.graph.invoke(workload.input());
+  for (let i = 0; i < runs; i++) await invoke(workload.input());
   await awaitAllCallbacks();
   const wall = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
@@ -86,10 +86,11 @@ async function timeRuns(workload, runs) {
  * first, so that no variant pays for the garbage the one before it left.
  */
 async function round(workload, variant, runs) {
+  const invoke = variant.invoker === undefined ? undefined : variant.invoker(workload);
   await variant.enable(telemetry);
   globalThis.gc();
   try {
-    const cost = await timeRuns(workload, runs);
+    const cost = await timeRuns(workload, runs, invoke);
     const counts = await telemetry.drainCounts();
     variant.check(counts, runs);
     let spans = 0;
@@ -104,29 +105,37 @@ const results = [];
 for (const key of SELECTED) {
   const spec = WORKLOADS[key];
   const workload = spec.build();
-  const samples = new Map(VARIANTS.map((v) => [v.name, []]));
+  // A variant with an invoker (the naive wrapper) runs only on workloads it can wrap.
+  const variants = VARIANTS.filter((v) => v.invoker === undefined || v.invoker(workload) !== undefined);
+  const samples = new Map(variants.map((v) => [v.name, []]));
   // Two warm-up rounds (JIT, lazy imports, call sites seeing every variant), discarded.
-  for (let r = 0; r < 2; r++) for (const variant of VARIANTS) await round(workload, variant, RUNS);
+  for (let r = 0; r < 2; r++) for (const variant of variants) await round(workload, variant, RUNS);
   for (let r = 0; r < ROUNDS; r++) {
     // Rotate the order each round so no variant always runs first or last.
-    const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
+    const order = variants.map((_, i) => variants[(i + r) % variants.length]);
     for (const variant of order) samples.get(variant.name).push(await round(workload, variant, RUNS));
   }
   const baseSamples = samples.get("uninstrumented");
   const base = median(baseSamples.map((s) => s.cpu));
   const row = { key, title: spec.title, nodesPerRun: workload.nodesPerRun, base, variants: {} };
-  for (const variant of VARIANTS) {
+  const reference = variants.find((v) => v.reference === true);
+  const referenceSamples = reference === undefined ? undefined : samples.get(reference.name);
+  for (const variant of variants) {
     if (variant.name === "uninstrumented") continue;
     const own = samples.get(variant.name);
     // Each round's ratio is taken against the uninstrumented run of the same round, so
     // drift between rounds cancels; the median of those ratios is the one reported.
     const ratios = own.map((s, r) => s.cpu / baseSamples[r].cpu);
+    // The same, paired with the naive wrapper's run of the round: the issue-16 target.
+    const naiveRatio =
+      referenceSamples === undefined ? undefined : median(own.map((s, r) => s.cpu / referenceSamples[r].cpu));
     const ms = median(own.map((s) => s.cpu));
     row.variants[variant.name] = {
       ms,
       ratio: median(ratios),
       quartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
       wallRatio: median(own.map((s, r) => s.wall / baseSamples[r].wall)),
+      naiveRatio,
       perNodeUs: ((ms - base) * 1000) / workload.nodesPerRun,
       spansPerRun: median(own.map((s) => s.spansPerRun)),
     };
@@ -172,15 +181,16 @@ const command = `${quick ? "BENCH_QUICK=1 " : ""}npm run bench  (rounds ${ROUNDS
 const lines = [
   `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; ${ROUNDS} interleaved rounds x ${RUNS} runs per variant; CPU ms per run, median of rounds. Ratio: median of the per-round ratios to the uninstrumented run of the same round, with their interquartile range and the wall-time ratio.`,
   "",
-  "| graph | node attempts per run | variant | ms/run | ratio to uninstrumented | IQR of ratio | wall-time ratio | overhead per node (µs) | spans per run |",
-  "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+  "| graph | node attempts per run | variant | ms/run | ratio to uninstrumented | IQR of ratio | ratio to naive span wrapper | wall-time ratio | overhead per node (µs) | spans per run |",
+  "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
 ];
 for (const row of results) {
-  lines.push(`| ${row.title} | ${row.nodesPerRun} | uninstrumented | ${fmtMs(row.base)} | 1.00x | | | | 0 |`);
+  lines.push(`| ${row.title} | ${row.nodesPerRun} | uninstrumented | ${fmtMs(row.base)} | 1.00x | | | | | 0 |`);
   for (const [name, v] of Object.entries(row.variants)) {
     const [q1, q3] = v.quartiles;
+    const naive = v.naiveRatio === undefined ? "n/a" : fmtX(v.naiveRatio);
     lines.push(
-      `| | | ${name} | ${fmtMs(v.ms)} | **${fmtX(v.ratio)}** | ${fmtX(q1)}–${fmtX(q3)} | ${fmtX(v.wallRatio)} | ${fmtUs(v.perNodeUs)} | ${v.spansPerRun} |`,
+      `| | | ${name} | ${fmtMs(v.ms)} | **${fmtX(v.ratio)}** | ${fmtX(q1)}–${fmtX(q3)} | ${naive} | ${fmtX(v.wallRatio)} | ${fmtUs(v.perNodeUs)} | ${v.spansPerRun} |`,
     );
   }
 }

@@ -12,10 +12,15 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { GenAIInstrumentation, LangGraphInstrumentation } from "../dist/esm/index.js";
+import { NAIVE_SCOPE } from "./graphs.mjs";
 
 const MAX_QUEUE_SIZE = 2048;
 // langgraph-otel's two scopes: graph/node spans, and model/tool spans (GenAI).
@@ -53,8 +58,17 @@ const dropMetrics = {
 export async function setupTelemetry() {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new CountingDropExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: MAX_QUEUE_SIZE })],
+  const processor = () => new BatchSpanProcessor(exporter, { maxQueueSize: MAX_QUEUE_SIZE });
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor()] });
+  // The same pipeline with attributes switched off at the SDK (what they cost it to keep
+  // and export), and with every span sampled out (what is left is our code and metrics).
+  const noAttributesTracerProvider = new BasicTracerProvider({
+    spanProcessors: [processor()],
+    spanLimits: { attributeCountLimit: 0, eventCountLimit: 0, linkCountLimit: 0 },
+  });
+  const unsampledTracerProvider = new BasicTracerProvider({
+    spanProcessors: [processor()],
+    sampler: new AlwaysOffSampler(),
   });
   const meterProvider = new MeterProvider({
     readers: [
@@ -65,17 +79,23 @@ export async function setupTelemetry() {
   metrics.setGlobalMeterProvider(meterProvider);
   return {
     tracerProvider,
+    noAttributesTracerProvider,
+    unsampledTracerProvider,
     meterProvider,
     maxQueueSize: MAX_QUEUE_SIZE,
     /** Flushes the span queue; returns and resets the per-scope span counts. */
     async drainCounts() {
       await tracerProvider.forceFlush();
+      await noAttributesTracerProvider.forceFlush();
+      await unsampledTracerProvider.forceFlush();
       const counts = new Map(exporter.counts);
       exporter.counts.clear();
       return counts;
     },
     async shutdown() {
       await tracerProvider.shutdown();
+      await noAttributesTracerProvider.shutdown();
+      await unsampledTracerProvider.shutdown();
       await meterProvider.shutdown();
     },
   };
@@ -106,28 +126,42 @@ const coreOnly = new LangGraphInstrumentation({ enabled: false });
 const openInference = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
 
 /** Wires instrumentations to the benchmark's providers and enables them, in order. */
-export async function enableWith(telemetry, instrumentations) {
+export async function enableWith(telemetry, instrumentations, tracerProvider = telemetry.tracerProvider) {
   for (const instrumentation of instrumentations) {
-    instrumentation.setTracerProvider(telemetry.tracerProvider);
+    instrumentation.setTracerProvider(tracerProvider);
     instrumentation.setMeterProvider(telemetry.meterProvider);
     instrumentation.enable();
     await instrumentation.ready;
   }
 }
 
-/** A variant with one LangGraphInstrumentation alone: graph and node spans, graph metrics. */
-function graphAndNodeSpans(name, instrumentation) {
+/**
+ * A variant with one LangGraphInstrumentation alone: graph and node spans, graph metrics.
+ * `provider` picks the tracer provider (attributes off, or every span sampled out).
+ */
+function graphAndNodeSpans(name, instrumentation, provider = "tracerProvider") {
   return {
     name,
     async enable(telemetry) {
-      await enableWith(telemetry, [instrumentation]);
+      await enableWith(telemetry, [instrumentation], telemetry[provider]);
     },
     async disable() {
       instrumentation.disable();
     },
-    check: (counts, runs) => expectOnly(counts, ["langgraph-otel"], runs, name),
+    check: (counts, runs) =>
+      expectOnly(counts, provider === "unsampledTracerProvider" ? [] : ["langgraph-otel"], runs, name),
   };
 }
+
+/** The naive wrapper (bench/graphs.mjs): runs the workload's wrapped copy, if it has one. */
+const naiveSpans = {
+  name: "naive span wrapper",
+  reference: true,
+  invoker: (workload) => workload.naiveInvoke,
+  async enable() {},
+  async disable() {},
+  check: (counts, runs) => expectOnly(counts, [NAIVE_SCOPE], runs, "naive span wrapper"),
+};
 
 export const VARIANTS = [
   {
@@ -146,7 +180,27 @@ export const VARIANTS = [
     },
     check: (counts, runs) => expectOnly(counts, LGO_SCOPES, runs, "langgraph-otel"),
   },
+  naiveSpans,
   graphAndNodeSpans("langgraph-otel (graph + node spans only)", coreOnly),
+  // One part off at a time, so the cost of graph + node spans is attributed.
+  graphAndNodeSpans(
+    "  without metrics",
+    new LangGraphInstrumentation({ enabled: false, enableMetrics: false }),
+  ),
+  graphAndNodeSpans(
+    "  run span only (every node ignored)",
+    new LangGraphInstrumentation({ enabled: false, ignoreNodes: () => true }),
+  ),
+  graphAndNodeSpans(
+    "  attributes dropped by the SDK",
+    new LangGraphInstrumentation({ enabled: false }),
+    "noAttributesTracerProvider",
+  ),
+  graphAndNodeSpans(
+    "  every span sampled out",
+    new LangGraphInstrumentation({ enabled: false }),
+    "unsampledTracerProvider",
+  ),
   {
     name: "openinference",
     async enable(telemetry) {

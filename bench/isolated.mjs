@@ -1,0 +1,93 @@
+// The overhead benchmark with one mode per process (issue 16's method): for each round,
+// every variant runs in a fresh process of its own, in an order that rotates per round,
+// on each Node runtime asked for. A process that never saw another variant's patches
+// measures its own variant only: in-process interleaving leaves call sites that all
+// variants share (LangChain's invoke, LangGraph's loop) polymorphic for every one of them.
+//
+//   npm run build && node bench/isolated.mjs [--runtimes 20,24] [--rounds 5] [--runs 1500]
+//        [--workloads chain,fanout,react] [--variants name,name] [--markdown out.md]
+//
+// Ratios are paired per round (each round's variant against the uninstrumented run and
+// the naive span wrapper's run of that round), then the median over rounds is printed.
+import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { VARIANTS } from "./variants.mjs";
+
+const { values: flags } = parseArgs({
+  options: {
+    runtimes: { type: "string", default: "20,24" },
+    rounds: { type: "string", default: "5" },
+    runs: { type: "string", default: "1500" },
+    warmup: { type: "string", default: "300" },
+    workloads: { type: "string", default: "chain" },
+    variants: { type: "string" },
+    markdown: { type: "string" },
+  },
+});
+const ONE_MODE = fileURLToPath(new URL("./one-mode.mjs", import.meta.url));
+const chosen = flags.variants === undefined ? VARIANTS.map((v) => v.name.trim()) : flags.variants.split(",");
+for (const required of ["uninstrumented", "naive span wrapper"]) if (!chosen.includes(required)) chosen.unshift(required);
+
+/** The node binary of a major version: this process's own, or one npx fetches. */
+function nodeBinary(major) {
+  if (process.versions.node.split(".")[0] === major) return process.execPath;
+  return execFileSync("npx", ["-y", `node@${major}`, "-p", "process.execPath"], { encoding: "utf8" }).trim();
+}
+
+function runMode(node, variant, workload) {
+  const child = spawnSync(
+    node,
+    ["--expose-gc", ONE_MODE, "--variant", variant, "--workload", workload, "--runs", flags.runs, "--warmup", flags.warmup],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (child.status !== 0) throw new Error(`${variant} on ${node} failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split("\n").pop());
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const fmtX = (x) => (x === undefined ? "n/a" : `${x.toFixed(3)}x`);
+
+const lines = [
+  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}); one process per variant and round, ${flags.rounds} rounds, ${flags.warmup} warm-up + ${flags.runs} measured runs per process; CPU time; ratios are medians of per-round paired ratios.`,
+  "",
+  "| runtime | graph | variant | CPU µs/run | ratio to uninstrumented | ratio to naive span wrapper | µs per node beyond naive | spans per run |",
+  "|---|---|---|---:|---:|---:|---:|---:|",
+];
+for (const major of flags.runtimes.split(",")) {
+  const node = nodeBinary(major);
+  const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
+  for (const workload of flags.workloads.split(",")) {
+    const samples = new Map(chosen.map((name) => [name, []]));
+    for (let r = 0; r < Number(flags.rounds); r++) {
+      for (let k = 0; k < chosen.length; k++) {
+        const name = chosen[(k + r) % chosen.length];
+        samples.get(name).push(runMode(node, name, workload));
+      }
+      process.stderr.write(`  Node ${version} ${workload}: round ${r + 1} done\n`);
+    }
+    const base = samples.get("uninstrumented");
+    const naive = samples.get("naive span wrapper");
+    const naiveSupported = !naive.some((s) => s.unsupported);
+    for (const name of chosen) {
+      const own = samples.get(name);
+      if (own.some((s) => s.unsupported)) continue;
+      const cpu = median(own.map((s) => s.cpuUs));
+      const toBase = median(own.map((s, r) => s.cpuUs / base[r].cpuUs));
+      const toNaive = naiveSupported ? median(own.map((s, r) => s.cpuUs / naive[r].cpuUs)) : undefined;
+      const beyond = naiveSupported ? (cpu - median(naive.map((s) => s.cpuUs))) / own[0].nodesPerRun : undefined;
+      lines.push(
+        `| Node ${version} | ${workload} | ${name} | ${cpu.toFixed(0)} | ${fmtX(toBase)} | ${fmtX(toNaive)} | ${beyond === undefined ? "n/a" : beyond.toFixed(1)} | ${median(own.map((s) => s.spansPerRun))} |`,
+      );
+    }
+  }
+}
+const report = lines.join("\n");
+process.stdout.write(`\n${report}\n`);
+if (flags.markdown !== undefined) writeFileSync(flags.markdown, `${report}\n`);
