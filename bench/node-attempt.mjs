@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { diag, ProxyTracerProvider } from "@opentelemetry/api";
 import { createGraphInstruments } from "../dist/esm/instrumentation/metrics.js";
-import { wrapGetNode } from "../dist/esm/instrumentation/node-attempt.js";
+import { wrapGetNode, wrapTaskInvoke } from "../dist/esm/instrumentation/node-attempt.js";
 import { SeriesCache } from "../dist/esm/instrumentation/series.js";
 import { setupTelemetry } from "./variants.mjs";
 
@@ -23,17 +23,34 @@ const ATTEMPTS = Number(flags.attempts);
 // with exporters that drop.
 const { tracerProvider, meterProvider, shutdown } = await setupTelemetry();
 
-/** The view of the instrumentation that the node wrapper reads (see InstrumentationHost). */
-function host(tracer, instruments) {
-  return { tracer, instruments, config: {}, diag, isNodeTraced: () => true, noteGraph() {}, series: new SeriesCache() };
+/** A task runnable's class: LangGraph makes one object per task, `invoke` is inherited. */
+class TaskRunnable {
+  invoke(input) {
+    return Promise.resolve(input);
+  }
+}
+const plainInvoke = TaskRunnable.prototype.invoke;
+
+/** The node wrapper as the instrumentation installs it: the class's invoke opens the span. */
+function wrapped(tracer, instruments) {
+  const host = {
+    tracer,
+    instruments,
+    config: {},
+    diag,
+    isNodeTraced: () => true,
+    noteGraph() {},
+    traceTaskRunnable() {},
+    series: new SeriesCache(),
+  };
+  return { getNode: wrapGetNode(host, freshTask), invoke: wrapTaskInvoke(host, plainInvoke) };
 }
 const noopTracer = new ProxyTracerProvider().getTracer("bench");
 const sdkTracer = tracerProvider.getTracer("bench");
 const instruments = createGraphInstruments(meterProvider.getMeter("bench"));
 
 // What LangGraph hands a task's runnable: a fresh object per task, and the task config.
-const trivialInvoke = async (input) => input;
-const freshTask = () => ({ invoke: trivialInvoke });
+const freshTask = () => new TaskRunnable();
 const nodeFields = { bound: {}, writers: [] };
 const configs = Array.from({ length: 10 }, (_, i) => ({
   metadata: {
@@ -46,14 +63,28 @@ const configs = Array.from({ length: 10 }, (_, i) => ({
 }));
 
 const VARIANTS = [
-  { name: "no wrapper", getNode: freshTask },
-  { name: "wrapper (no-op tracer, no metrics)", getNode: wrapGetNode(host(noopTracer, undefined), freshTask) },
-  { name: "wrapper + SDK spans", getNode: wrapGetNode(host(sdkTracer, undefined), freshTask) },
-  { name: "wrapper + SDK spans + metrics", getNode: wrapGetNode(host(sdkTracer, instruments), freshTask) },
+  { name: "no wrapper", getNode: freshTask, invoke: plainInvoke },
+  { name: "wrapper (no-op tracer, no metrics)", ...wrapped(noopTracer, undefined) },
+  { name: "wrapper + SDK spans", ...wrapped(sdkTracer, undefined) },
+  { name: "wrapper + SDK spans + metrics", ...wrapped(sdkTracer, instruments) },
 ];
 
+// A node attempt runs inside its graph run: the run state the wrapper reads from context.
+const { withRunState } = await import("../dist/esm/instrumentation/run-context.js");
+const { context, trace } = await import("@opentelemetry/api");
+const runSpan = sdkTracer.startSpan("invoke_workflow bench");
+const runContext = withRunState(trace.setSpan(context.active(), runSpan), {
+  workflowName: "bench",
+  span: runSpan,
+  interrupted: false,
+  spanAttributes: {},
+});
+
 async function attempts(variant, n) {
-  for (let i = 0; i < n; i++) await variant.getNode.call(nodeFields).invoke(i, configs[i % 10]);
+  for (let i = 0; i < n; i++) {
+    const runnable = variant.getNode.call(nodeFields);
+    await variant.invoke.call(runnable, i, configs[i % 10]);
+  }
 }
 
 const samples = new Map(VARIANTS.map((v) => [v.name, []]));
@@ -61,7 +92,7 @@ for (let r = -2; r < ROUNDS; r++) {
   for (let k = 0; k < VARIANTS.length; k++) {
     const variant = VARIANTS[(k + r + 2) % VARIANTS.length];
     const start = process.cpuUsage();
-    await attempts(variant, ATTEMPTS);
+    await context.with(runContext, () => attempts(variant, ATTEMPTS));
     const cpu = process.cpuUsage(start);
     if (r >= 0) samples.get(variant.name).push((cpu.user + cpu.system) / ATTEMPTS);
   }

@@ -27,6 +27,7 @@ import { buildPriceTable } from "./pricing.js";
 import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
 import { asyncCallerPrototypeOf, countAttempts, retryingMethodsOf } from "./llm-retries.js";
 import { RunTracker } from "./runs.js";
+import { useNodeRegistry } from "../instrumentation/node-registry.js";
 import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
 
 /** The entry of @langchain/core that exports `CallbackManager`. */
@@ -138,6 +139,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   override enable(): void {
     if (this._active === true) return;
     this._active = true;
+    useNodeRegistry(1);
     super.enable();
     const onError = (err: unknown) => this._diag.debug("@langchain/core not loadable", err);
     for (const copy of loadedRequireCopies(CALLBACK_MANAGER_ENTRY, onError)) this._patchCopy(copy);
@@ -166,6 +168,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   override disable(): void {
     if (this._active !== true) return;
     this._active = false;
+    useNodeRegistry(-1);
     super.disable();
     for (const manager of this._managers ?? []) this._unwrap(manager, "configure");
     this._managers?.clear();

@@ -92,16 +92,16 @@ async function* traceRun(
   const inner = context.with(runContext, () => original.call(graph, input, options));
   const signal = options?.signal;
   const startedAt = performance.now();
-  host.instruments?.workflowActive.add(1, series.attributes.base);
+  host.instruments?.workflowActive.add(1, workflowName, series.attributes.base);
   let ended = false;
   const end = (outcome: Outcome, failure: unknown) => {
     if (ended) return;
     ended = true;
-    untrackInFlight("run", abort);
+    untrackInFlight("run", inFlight);
     endRun(host, run, series, outcome, failure, startedAt);
   };
   const abort = (error: unknown) => end(OUTCOME_ERROR, error);
-  trackInFlight("run", abort);
+  const inFlight = trackInFlight("run", abort);
   // Stays `cancelled` unless the run completes or throws: the consumer returned early
   // (yield* has then already passed return() on to LangGraph's iterator).
   let outcome: Outcome = OUTCOME_CANCELLED;
@@ -128,6 +128,6 @@ function endRun(
   startedAt: number,
 ): void {
   const instruments = host.instruments;
-  instruments?.workflowActive.add(-1, series.attributes.base);
+  instruments?.workflowActive.add(-1, run.workflowName, series.attributes.base);
   endWithOutcome(run.span, instruments?.workflowDuration, series.attributes, outcome, failure, startedAt);
 }

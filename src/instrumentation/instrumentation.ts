@@ -47,8 +47,8 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   declare private _nodePrototypes: Set<PregelNodePrototype> | undefined;
   declare private _manualTargets: Set<unknown> | undefined;
   declare private _seenNodeClasses: WeakSet<object> | undefined;
-  /** Task runnables (from getNode) → the owner of `invoke` wrapped for them. */
-  declare private _taskRunnables: WeakMap<object, object> | undefined;
+  /** Classes (direct prototypes) of task runnables whose `invoke` owner is wrapped. */
+  declare private _taskClasses: Set<object> | undefined;
   /** Owners of `invoke` (class prototypes of task runnables) wrapped while enabled. */
   declare private _invokeOwners: Set<object> | undefined;
   declare private _unwrappableOwners: WeakSet<object> | undefined;
@@ -69,7 +69,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   }
 
   protected override _updateMetricInstruments(): void {
-    this._instruments = createGraphInstruments(this.meter);
+    this._instruments = createGraphInstruments(this.meter, this._instruments?.workflowActive);
   }
 
   override setConfig(config: LangGraphInstrumentationConfig = {}): void {
@@ -101,6 +101,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     this._pregelPrototypes?.clear();
     this._nodePrototypes?.clear();
     this._invokeOwners?.clear();
+    this._taskClasses?.clear();
     this._seenNodeClasses = undefined;
   }
 
@@ -144,25 +145,31 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   }
 
   /**
-   * Remembers a task's runnable and wraps the `invoke` it inherits, once per owner (a class
-   * prototype: RunnableSequence, ChannelWrite, RunnableCallable, a compiled subgraph's
-   * class), so node attempts are traced without touching the object LangGraph returned.
+   * Wraps the `invoke` a task's runnable inherits, once per owner (a class prototype:
+   * RunnableSequence, ChannelWrite, RunnableCallable, a compiled subgraph's class), so node
+   * attempts are traced without touching the object LangGraph returned. Called per task:
+   * a class seen before costs one Set lookup.
    */
   private _traceTaskRunnable(runnable: NodeRunnable): void {
     if (this._active !== true) return;
-    this._taskRunnables ??= new WeakMap();
-    let owner = this._taskRunnables.get(runnable);
-    if (owner === undefined) {
-      owner = invokeOwnerOf(runnable);
-      if (owner === undefined) return;
-      this._taskRunnables.set(runnable, owner);
+    // A runnable with its own `invoke` is its own owner; any other is known by its class.
+    const direct = Object.hasOwn(runnable, "invoke") ? undefined : (Object.getPrototypeOf(runnable) as object);
+    if (direct !== undefined && this._taskClasses?.has(direct) === true) return;
+    const owner = invokeOwnerOf(runnable);
+    if (owner === undefined) return;
+    this._wrapInvokeOwner(owner);
+    if (direct !== undefined) {
+      this._taskClasses ??= new Set();
+      this._taskClasses.add(direct);
     }
+  }
+
+  private _wrapInvokeOwner(owner: object): void {
     this._invokeOwners ??= new Set();
     if (this._invokeOwners.has(owner) || this._unwrappableOwners?.has(owner) === true) return;
     const host = this._telemetryHost();
-    const owners = this._taskRunnables;
     try {
-      this._wrap(owner as NodeRunnable, "invoke", (original) => wrapTaskInvoke(host, owners, owner, original));
+      this._wrap(owner as NodeRunnable, "invoke", (original) => wrapTaskInvoke(host, original));
       this._invokeOwners.add(owner);
     } catch (err) {
       // A frozen or non-configurable `invoke`: attempts of such runnables go untraced.

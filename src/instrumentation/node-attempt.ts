@@ -1,4 +1,4 @@
-import { type Attributes, context, SpanKind, trace } from "@opentelemetry/api";
+import { type Attributes, type Context, context, createContextKey, SpanKind, trace } from "@opentelemetry/api";
 import { safeExecuteInTheMiddle } from "@opentelemetry/instrumentation";
 import {
   ATTR_GEN_AI_WORKFLOW_NAME,
@@ -18,7 +18,12 @@ import {
 } from "../semconv.js";
 import { trackInFlight, untrackInFlight } from "./in-flight.js";
 import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
-import { type NodeAttemptEntry, registerNodeAttempt, unregisterNodeAttempt } from "./node-registry.js";
+import {
+  type NodeAttemptEntry,
+  nodeRegistryInUse,
+  registerNodeAttempt,
+  unregisterNodeAttempt,
+} from "./node-registry.js";
 import { runStateOf } from "./run-context.js";
 import {
   endWithOutcome,
@@ -30,8 +35,8 @@ import {
 /**
  * Wraps `PregelNode.prototype.getNode`, called once per task. What it returns stays exactly
  * what LangGraph made (code that inspects `getNode()` or `task.proc` must see no difference):
- * the runnable is only remembered, and the `invoke` it inherits is wrapped on its class,
- * where the wrapper opens an `invoke_node` span for remembered runnables (once per retry
+ * the runnable's class is only noted, and the `invoke` it inherits is wrapped on the class,
+ * where the wrapper opens an `invoke_node` span for a task's own call (once per retry
  * attempt) and passes every other call straight through.
  */
 export function wrapGetNode(host: InstrumentationHost, original: GetNode): GetNode {
@@ -44,21 +49,30 @@ export function wrapGetNode(host: InstrumentationHost, original: GetNode): GetNo
   };
 }
 
+/** The task (checkpoint namespace, or node name) whose attempt a context is inside. */
+const ATTEMPT_KEY = createContextKey("langgraph-otel node attempt");
+
 /**
  * The wrapper put on the object that owns a task runnable's `invoke` (its class prototype).
- * `owners` maps each task runnable to the owner that was wrapped for it, so a subclass's
- * `super.invoke` reaching a wrapped base class passes through instead of opening a second span.
+ * A call is a task's attempt when it carries LangGraph's task metadata and is not already
+ * inside that task's attempt: calls made within a node (the steps of its sequence, a
+ * subclass's `super.invoke`, runnables the node function invokes with its config) carry the
+ * same checkpoint namespace and pass through. A retry starts from LangGraph's runner,
+ * outside the failed attempt, so it is an attempt of its own. Telling tasks apart this way,
+ * rather than by remembering each task's runnable, keeps a per-task WeakMap entry (and the
+ * identity hash it forces on a fresh object) off the hot path.
  */
-export function wrapTaskInvoke(
-  host: InstrumentationHost,
-  owners: WeakMap<object, object>,
-  owner: object,
-  original: NodeRunnable["invoke"],
-): NodeRunnable["invoke"] {
+export function wrapTaskInvoke(host: InstrumentationHost, original: NodeRunnable["invoke"]): NodeRunnable["invoke"] {
   return function tracedInvoke(this: NodeRunnable, ...args: [unknown, TaskConfig?]) {
-    // Every other runnable of the class passes through with its arguments untouched.
-    if (owners.get(this) !== owner) return original.apply(this, args);
-    return invokeNodeAttempt(host, original, this, args[0], args[1]);
+    const config = args[1];
+    const metadata = config?.metadata;
+    const nodeName = metadata?.langgraph_node;
+    if (typeof nodeName !== "string") return original.apply(this, args);
+    const checkpointNs = metadata?.langgraph_checkpoint_ns;
+    const task = typeof checkpointNs === "string" ? checkpointNs : nodeName;
+    const parent = context.active();
+    if (parent.getValue(ATTEMPT_KEY) === task) return original.apply(this, args);
+    return invokeNodeAttempt(host, original, this, args[0], config, nodeName, task, parent);
   };
 }
 
@@ -95,13 +109,12 @@ function invokeNodeAttempt(
   self: NodeRunnable,
   input: unknown,
   config: TaskConfig | undefined,
+  nodeName: string,
+  task: string,
+  parent: Context,
 ): Promise<unknown> {
+  if (!host.isNodeTraced(nodeName)) return invoke.call(self, input, config);
   const metadata = config?.metadata;
-  const nodeName = metadata?.langgraph_node;
-  if (typeof nodeName !== "string" || !host.isNodeTraced(nodeName)) {
-    return invoke.call(self, input, config);
-  }
-  const parent = context.active();
   const run = runStateOf(parent);
   // A run that started before its copy was patched (an ES module copy patched while the
   // first run was already under way) stays untraced as a whole: never a node span as a root.
@@ -141,7 +154,7 @@ function invokeNodeAttempt(
   const metricAttributes = series.attributes.base;
   if (attempt > 1) host.instruments?.nodeRetries.add(1, metricAttributes);
 
-  const nodeContext = trace.setSpan(parent, span);
+  const nodeContext = trace.setSpan(parent, span).setValue(ATTEMPT_KEY, task);
   const entry: NodeAttemptEntry = {
     span,
     context: nodeContext,
@@ -149,18 +162,19 @@ function invokeNodeAttempt(
     nodeName,
     runAttributes: run.spanAttributes,
   };
-  if (typeof checkpointNs === "string") registerNodeAttempt(checkpointNs, entry);
+  const registered = typeof checkpointNs === "string" && nodeRegistryInUse();
+  if (registered) registerNodeAttempt(checkpointNs, entry);
   const startedAt = performance.now();
   let ended = false;
   const finish = (outcome: Outcome, failure?: unknown) => {
     if (ended) return;
     ended = true;
-    untrackInFlight("attempt", abort);
-    if (typeof checkpointNs === "string") unregisterNodeAttempt(checkpointNs, entry);
+    untrackInFlight("attempt", inFlight);
+    if (registered) unregisterNodeAttempt(checkpointNs, entry);
     endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
   };
   const abort = (error: unknown) => finish(OUTCOME_ERROR, error);
-  trackInFlight("attempt", abort);
+  const inFlight = trackInFlight("attempt", abort);
 
   const fail = (err: unknown) => {
     const outcome = outcomeOfError(err, config?.signal);

@@ -25,6 +25,22 @@ export interface NodeAttemptEntry {
  */
 const attemptsInFlight = new Map<string, NodeAttemptEntry>();
 
+let registryUsers = 0;
+
+/**
+ * Counts the instrumentations that look attempts up (the GenAI one: enable +1, disable −1).
+ * Attempts are registered only while one is enabled: a namespace is a concatenated string
+ * LangGraph makes afresh per task, and hashing it into the map costs a node attempt more
+ * than its span does when nothing will ever look it up.
+ */
+export function useNodeRegistry(delta: 1 | -1): void {
+  registryUsers = Math.max(0, registryUsers + delta);
+}
+
+export function nodeRegistryInUse(): boolean {
+  return registryUsers > 0;
+}
+
 export function registerNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): void {
   attemptsInFlight.set(checkpointNs, entry);
 }
@@ -53,7 +69,10 @@ export function whenNodeAttemptEnds(entry: NodeAttemptEntry, close: () => void):
   entry.closers.push(close);
 }
 
-/** The node attempt that owns a checkpoint namespace, if it is still running. */
+/**
+ * The node attempt that owns a checkpoint namespace, if it is still running (registered
+ * while a GenAIInstrumentation is enabled, as it is under `startObservability`).
+ */
 export function findNodeAttempt(checkpointNs: string): NodeAttemptEntry | undefined {
   return attemptsInFlight.get(checkpointNs);
 }
