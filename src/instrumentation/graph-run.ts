@@ -97,7 +97,7 @@ async function* traceRun(
   const end = (outcome: Outcome, failure: unknown) => {
     if (ended) return;
     ended = true;
-    untrackInFlight("run", inFlight);
+    untrackInFlight(inFlight);
     endRun(host, run, series, outcome, failure, startedAt);
   };
   const abort = (error: unknown) => end(OUTCOME_ERROR, error);

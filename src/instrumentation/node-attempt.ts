@@ -169,7 +169,7 @@ function invokeNodeAttempt(
   const finish = (outcome: Outcome, failure?: unknown) => {
     if (ended) return;
     ended = true;
-    untrackInFlight("attempt", inFlight);
+    untrackInFlight(inFlight);
     if (registered) unregisterNodeAttempt(checkpointNs, entry);
     endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
   };
