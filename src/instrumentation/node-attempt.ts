@@ -10,6 +10,7 @@ import {
   ATTR_LANGGRAPH_NODE_TRIGGERS,
   ATTR_LANGGRAPH_STEP,
   ATTR_LANGGRAPH_TASK_ID,
+  ATTR_LANGGRAPH_TASK_NAME,
   EVENT_LANGGRAPH_INTERRUPT,
   OUTCOME_ERROR,
   OUTCOME_INTERRUPTED,
@@ -47,6 +48,19 @@ export function wrapGetNode(host: InstrumentationHost, original: GetNode): GetNo
     }
     return runnable;
   };
+}
+
+/** LangGraph's trigger of pushed tasks: `Send`s and Functional API `task()` calls. */
+const PUSH_TRIGGER = "__pregel_push";
+
+/**
+ * Whether a pushed task is a `task()` call: LangGraph gives calls the path
+ * `[PUSH, parentPath, index, true]`, Sends `[PUSH, index]`. Calls are scheduled inside an
+ * entrypoint's attempt and run through the same task runnable classes (a RunnableSequence)
+ * as nodes, so they get attempt spans under it; this only tells them apart.
+ */
+function isCallPath(path: unknown): boolean {
+  return Array.isArray(path) && path.length === 4 && path[3] === true;
 }
 
 /** The task (checkpoint namespace, or node name) whose attempt a context is inside. */
@@ -135,7 +149,10 @@ function invokeNodeAttempt(
   if (typeof execution?.taskId === "string") attributes[ATTR_LANGGRAPH_TASK_ID] = execution.taskId;
   if (typeof checkpointNs === "string") attributes[ATTR_LANGGRAPH_CHECKPOINT_NS] = checkpointNs;
   const triggers = stringArray(metadata?.langgraph_triggers);
-  if (triggers !== undefined) attributes[ATTR_LANGGRAPH_NODE_TRIGGERS] = triggers;
+  if (triggers !== undefined) {
+    attributes[ATTR_LANGGRAPH_NODE_TRIGGERS] = triggers;
+    if (triggers[0] === PUSH_TRIGGER && isCallPath(metadata?.langgraph_path)) attributes[ATTR_LANGGRAPH_TASK_NAME] = nodeName;
+  }
 
   const series = host.series.node(workflowName, nodeName);
   const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
