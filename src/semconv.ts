@@ -34,6 +34,8 @@ export const ATTR_GEN_AI_AGENT_NAME = "gen_ai.agent.name";
 export const ATTR_GEN_AI_AGENT_ID = "gen_ai.agent.id";
 /** The agent's description, when given to createAgent / createReactAgent. */
 export const ATTR_GEN_AI_AGENT_DESCRIPTION = "gen_ai.agent.description";
+/** Dimensions of the vectors an embeddings call returned. */
+export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = "gen_ai.embeddings.dimension.count";
 /** Number of texts an embeddings call embedded. */
 export const ATTR_LANGGRAPH_EMBEDDINGS_INPUT_COUNT = "langgraph.embeddings.input_count";
 export const ATTR_GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
@@ -369,7 +371,7 @@ export const METRICS: readonly MetricDefinition[] = [
     name: METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
     kind: "histogram",
     unit: "s",
-    description: "Duration of a model call.",
+    description: "Duration of a model call (chat, text_completion) or an embeddings call.",
     attributes: [
       ATTR_GEN_AI_OPERATION_NAME,
       ATTR_GEN_AI_REQUEST_MODEL,

@@ -3,6 +3,7 @@ import type { ContentPolicy } from "./content/policy.js";
 import type { GenAIInstruments } from "./metrics.js";
 import type { RunTracker } from "./runs.js";
 import type { PriceTable } from "./types.js";
+import type { SpanHooksConfig } from "../instrumentation/types.js";
 
 /** What the callback handler reads from the instrumentation on each call. */
 export interface GenAIHost {
@@ -15,6 +16,8 @@ export interface GenAIHost {
   readonly prices: PriceTable;
   readonly diag: DiagLogger;
   readonly runs: RunTracker;
+  /** The span hooks of the config (model and tool spans). */
+  readonly hooks: SpanHooksConfig;
 }
 
 /** LangChain `ls_provider` values → `gen_ai.provider.name` well-known values. */

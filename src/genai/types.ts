@@ -1,4 +1,5 @@
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
+import type { SpanHooksConfig } from "../instrumentation/types.js";
 
 /** Price of a model in USD per million tokens. */
 export interface ModelPrice {
@@ -40,7 +41,8 @@ export interface ContentRedactionConfig {
   replacement?: string;
 }
 
-export interface GenAIInstrumentationConfig extends InstrumentationConfig {
+/** `startSpanHook` / `responseHook` here cover model (chat, text_completion) and tool spans. */
+export interface GenAIInstrumentationConfig extends InstrumentationConfig, SpanHooksConfig {
   /**
    * Record prompts, completions, tool arguments and results on spans. Default: the
    * environment variable `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`,

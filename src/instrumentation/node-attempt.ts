@@ -26,6 +26,7 @@ import {
   unregisterNodeAttempt,
 } from "./node-registry.js";
 import { runStateOf } from "./run-context.js";
+import { applyResponseHook, applyStartSpanHook } from "./span-hooks.js";
 import {
   endWithOutcome,
   interruptIds,
@@ -155,6 +156,11 @@ function invokeNodeAttempt(
   }
 
   const series = host.series.node(workflowName, nodeName);
+  const hooks = host.config;
+  if (hooks.startSpanHook !== undefined) {
+    const info = { kind: "node", name: series.spanName, attributes, config } as const;
+    applyStartSpanHook(hooks, host.diag, info, attributes);
+  }
   const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
   const hook = host.config.nodeAttributesHook;
   if (hook !== undefined && config !== undefined) {
@@ -183,11 +189,14 @@ function invokeNodeAttempt(
   if (registered) registerNodeAttempt(checkpointNs, entry);
   const startedAt = performance.now();
   let ended = false;
-  const finish = (outcome: Outcome, failure?: unknown) => {
+  const finish = (outcome: Outcome, failure?: unknown, result?: unknown) => {
     if (ended) return;
     ended = true;
     untrackInFlight(inFlight);
     if (registered) unregisterNodeAttempt(checkpointNs, entry);
+    if (hooks.responseHook !== undefined) {
+      applyResponseHook(hooks, host.diag, span, { kind: "node", outcome, result, error: failure });
+    }
     endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
   };
   const abort = (error: unknown) => finish(OUTCOME_ERROR, error);
@@ -215,7 +224,7 @@ function invokeNodeAttempt(
   }
   return pending.then(
     (output) => {
-      finish(OUTCOME_OK);
+      finish(OUTCOME_OK, undefined, output);
       return output;
     },
     (err: unknown) => {
