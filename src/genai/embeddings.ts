@@ -17,7 +17,7 @@ import {
 } from "../semconv.js";
 import { metricErrorType } from "../series-budget.js";
 import { asDict, type GenAIHost, nonEmptyString, providerName } from "./host.js";
-import type { Wrapper } from "./provider-context.js";
+import { ownerOf, type Wrapper } from "./provider-context.js";
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -159,14 +159,6 @@ export class EmbeddingsCalls {
     const span = this.host.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     return { span, metricAttributes, startedAt: performance.now() };
   }
-}
-
-/** The object on the chain from `instance` that defines `method` itself. */
-function ownerOf(instance: object, method: string): Record<string, unknown> | undefined {
-  for (let proto: object | null = instance; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
-    if (Object.hasOwn(proto, method)) return proto === Object.prototype ? undefined : (proto as Record<string, unknown>);
-  }
-  return undefined;
 }
 
 /** Length of the (first) vector: `number[]` for a query, `number[][]` for documents. */

@@ -234,7 +234,8 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       callbackManagerOf(coreModule) === undefined &&
       structuredToolPrototypeOf(coreModule) === undefined &&
       baseChatModelPrototypeOf(coreModule) === undefined &&
-      asyncCallerPrototypeOf(coreModule) === undefined
+      asyncCallerPrototypeOf(coreModule) === undefined &&
+      vectorStorePrototypeOf(coreModule) === undefined
     ) {
       throw new TypeError(
         "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager, @langchain/core/tools or @langchain/core/language_models/chat_models",
@@ -311,6 +312,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._patchTools(copy);
     this._patchChatModels(copy);
     this._patchAsyncCaller(copy);
+    this._patchVectorStores(copy);
     const manager = callbackManagerOf(copy);
     if (manager === undefined) return;
     this._managers ??= new Set();

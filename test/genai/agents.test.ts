@@ -10,7 +10,6 @@ import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { SpanKind } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
@@ -22,6 +21,18 @@ import {
 } from "../../src/semconv.js";
 import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 import { nodeSpanName, useOtel, workflowSpanName } from "../helpers/otel.js";
+
+/**
+ * `createAgent` of package `langchain`, loaded by a specifier the type checker does not
+ * follow: langchain's root types pull in @langchain/core/testing, whose vitest `Assertion`
+ * augmentation (two type parameters) clashes with the testing kit's documented one
+ * (test/testing/examples). The runtime module is the real one.
+ */
+type CreateAgent = (params: { model: unknown; tools: unknown[]; name?: string; description?: string }) => {
+  invoke(input: unknown, config?: unknown): Promise<unknown>;
+};
+const LANGCHAIN: string = "langchain";
+const { createAgent } = (await import(LANGCHAIN)) as { createAgent: CreateAgent };
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });
@@ -122,8 +133,15 @@ describe("invoke_agent spans", () => {
 
   it("an agent invoked at the top: invoke_agent right under its run span", async () => {
     const agent = createReactAgent({ llm: scriptedModel(), tools: [weather], name: "solo" });
-    await agent.invoke({ messages: [new HumanMessage("weather in Oslo?")] });
-    expect(otel.parentOf(otel.span("invoke_agent solo"))?.name).toBe(workflowSpanName("solo"));
+    await agent.invoke(
+      { messages: [new HumanMessage("weather in Oslo?")] },
+      { configurable: { thread_id: "thread-9" }, metadata: { user_id: "user-7" } },
+    );
+    const agentSpan = otel.span("invoke_agent solo");
+    expect(otel.parentOf(agentSpan)?.name).toBe(workflowSpanName("solo"));
+    // What every span of the run carries is on the agent span too.
+    expect(agentSpan.attributes["user.id"]).toBe("user-7");
+    expect(agentSpan.attributes["gen_ai.conversation.id"]).toBe("thread-9");
     const nodes = otel.spansNamed(/^invoke_node /);
     expect(nodes.map((s) => s.name)).toEqual([nodeSpanName("agent"), nodeSpanName("tools"), nodeSpanName("agent")]);
     for (const node of nodes) expect(otel.parentOf(node)?.name).toBe("invoke_agent solo");
