@@ -157,6 +157,14 @@ function exportTarget(
 function appIsCommonJs(): boolean {
   const req = createRequire(resolutionAnchors()[0] as string);
   if (req.main !== undefined) return true;
+  // The entry script does not change: decided once (each instrumentation entry asks).
+  entryIsCommonJs ??= entryScriptIsCommonJs(req);
+  return entryIsCommonJs;
+}
+
+let entryIsCommonJs: boolean | undefined;
+
+function entryScriptIsCommonJs(req: NodeJS.Require): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;
   try {
