@@ -59,6 +59,11 @@ function linkedIds(spans: ReadableSpan[]): (string | undefined)[] {
   });
 }
 
+/** The interrupts a run returned (`__interrupt__`, not part of the state's type). */
+function interruptsOf(result: unknown): { id?: string; value?: unknown }[] {
+  return (result as { __interrupt__?: { id?: string; value?: unknown }[] }).__interrupt__ ?? [];
+}
+
 async function waitPoints(graph: string): Promise<{ count: number; sum: number } | undefined> {
   const points = await otel.metricPoints(METRIC_LANGGRAPH_INTERRUPT_WAIT, { [ATTR_GEN_AI_WORKFLOW_NAME]: graph });
   expect(points.length).toBeLessThanOrEqual(1);
@@ -87,7 +92,7 @@ describe("a resumed run links to the interrupted run", () => {
     const config = { configurable: { thread_id: "ticket-1" } };
     at(0);
     const paused = await graph.invoke({}, config);
-    expect(paused.__interrupt__).toHaveLength(1);
+    expect(interruptsOf(paused)).toHaveLength(1);
     at(90);
     const chunks: unknown[] = [];
     const stream = await graph.stream(new Command({ resume: "yes" }), {
@@ -155,7 +160,7 @@ describe("a resumed run links to the interrupted run", () => {
     await graph.invoke({}, config);
     at(60);
     const second = await graph.invoke(new Command({ resume: "40 EUR" }), config);
-    expect(second.__interrupt__?.[0]?.value).toBe("approver?");
+    expect(interruptsOf(second)[0]?.value).toBe("approver?");
     at(60 + 300);
     const done = await graph.invoke(new Command({ resume: "alice" }), config);
     expect(done.log).toEqual(["40 EUR by alice"]);
@@ -187,12 +192,12 @@ describe("a resumed run links to the interrupted run", () => {
     const config = { configurable: { thread_id: "parallel-1" } };
     at(0);
     const paused = await graph.invoke({}, config);
-    const pending = paused.__interrupt__ ?? [];
+    const pending = interruptsOf(paused);
     expect(pending).toHaveLength(2);
     const idOf = (question: string) => pending.find((i) => i.value === question)!.id!;
     at(10);
     const one = await graph.invoke(new Command({ resume: { [idOf("legal ok?")]: "yes" } }), config);
-    expect(one.__interrupt__?.map((i) => i.value)).toEqual(["finance ok?"]);
+    expect(interruptsOf(one).map((i) => i.value)).toEqual(["finance ok?"]);
     at(30);
     const done = await graph.invoke(new Command({ resume: { [idOf("finance ok?")]: "no" } }), config);
     expect([...done.log].sort()).toEqual(["finance:no", "legal:yes"]);
@@ -200,7 +205,7 @@ describe("a resumed run links to the interrupted run", () => {
     // Both answered by one resume: one link, one wait.
     const other = { configurable: { thread_id: "parallel-2" } };
     at(100);
-    const again = (await graph.invoke({}, other)).__interrupt__ ?? [];
+    const again = interruptsOf(await graph.invoke({}, other));
     at(145);
     await graph.invoke(new Command({ resume: Object.fromEntries(again.map((i) => [i.id!, "yes"])) }), other);
 
@@ -338,7 +343,7 @@ describe("checkpoints written without us, and checkpointers that fail", () => {
     const graph = approvalGraph("failing-saver", saver);
     const config = { configurable: { thread_id: "failing-1" } };
     const paused = await graph.invoke({}, config);
-    expect(paused.__interrupt__).toHaveLength(1);
+    expect(interruptsOf(paused)).toHaveLength(1);
     const done = await graph.invoke(new Command({ resume: "yes" }), config);
     expect(done.log).toEqual(["draft", "answer:yes"]);
     expect(saver.failures).toBeGreaterThanOrEqual(3); // read, head read at the interrupt, read
