@@ -266,36 +266,42 @@ describe("a resumed run links to the interrupted run", () => {
   });
 });
 
+type ApprovalGraph = ReturnType<typeof approvalGraph>;
+
+/** Runs the graph to its interrupt with the instrumentation off: a checkpoint without us. */
+async function interruptWithoutUs(graph: ApprovalGraph, config: object): Promise<void> {
+  otel.instrumentation.disable();
+  try {
+    await graph.invoke({}, config);
+  } finally {
+    otel.instrumentation.enable();
+    await otel.instrumentation.ready;
+  }
+}
+
+/** The resume completes as LangGraph makes it, traced, with no link and no wait. */
+async function expectUnlinkedResume(graph: ApprovalGraph, name: string, config: object): Promise<void> {
+  const done = await graph.invoke(new Command({ resume: "yes" }), config);
+  expect(done.log).toEqual(["draft", "answer:yes"]);
+  const [resumed] = runs(name);
+  expect(resumed!.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_OK);
+  expect(resumed!.links).toEqual([]);
+  expect(await waitPoints(name)).toBeUndefined();
+}
+
 describe("checkpoints written without us, and checkpointers that fail", () => {
   it("a checkpoint interrupted while the instrumentation was off resumes cleanly, unlinked", async () => {
     const graph = approvalGraph("legacy");
     const config = { configurable: { thread_id: "legacy-1" } };
-    otel.instrumentation.disable();
-    try {
-      await graph.invoke({}, config);
-    } finally {
-      otel.instrumentation.enable();
-      await otel.instrumentation.ready;
-    }
-    const done = await graph.invoke(new Command({ resume: "yes" }), config);
-    expect(done.log).toEqual(["draft", "answer:yes"]);
-    const [resumed] = runs("legacy");
-    expect(resumed!.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_OK);
-    expect(resumed!.links).toEqual([]);
-    expect(await waitPoints("legacy")).toBeUndefined();
+    await interruptWithoutUs(graph, config);
+    await expectUnlinkedResume(graph, "legacy", config);
   });
 
   it("records of another version or foreign values on our channel are ignored", async () => {
     const saver = new MemorySaver();
     const graph = approvalGraph("foreign", saver);
     const config = { configurable: { thread_id: "foreign-1" } };
-    otel.instrumentation.disable();
-    try {
-      await graph.invoke({}, config);
-    } finally {
-      otel.instrumentation.enable();
-      await otel.instrumentation.ready;
-    }
+    await interruptWithoutUs(graph, config);
     const head = await saver.getTuple({ configurable: { thread_id: "foreign-1", checkpoint_ns: "" } });
     const valid = { v: 1, kind: "interrupt", traceId: "a".repeat(32), spanId: "b".repeat(16), traceFlags: 1, endedAt: 0 };
     const odd: unknown[] = [
@@ -312,12 +318,7 @@ describe("checkpoints written without us, and checkpointers that fail", () => {
     for (const [i, value] of odd.entries()) {
       await saver.putWrites(head!.config, [[INTERRUPT_CHANNEL, value]], `__langgraph_otel__:odd-${i}`);
     }
-    const done = await graph.invoke(new Command({ resume: "yes" }), config);
-    expect(done.log).toEqual(["draft", "answer:yes"]);
-    const [resumed] = runs("foreign");
-    expect(resumed!.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_OK);
-    expect(resumed!.links).toEqual([]);
-    expect(await waitPoints("foreign")).toBeUndefined();
+    await expectUnlinkedResume(graph, "foreign", config);
   });
 
   it("a checkpointer that throws on our reads and writes: no link, the runs unaffected", async () => {
