@@ -1,7 +1,7 @@
 // The interrupt → resume link made from a record on the thread's checkpoint, in one
 // process with MemorySaver: the edge cases (nested and parallel interrupts, a failed
 // resume, subgraphs, checkpoints written without us, a failing checkpointer). Across
-// processes with PostgreSQL and SQLite: resume-link-processes.test.ts.
+// processes with PostgreSQL and SQLite: test/hitl/processes.test.ts.
 import {
   Annotation,
   Command,

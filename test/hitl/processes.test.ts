@@ -3,6 +3,9 @@
 // runs the refund graph until its first interrupt() and exits; process B resumes the
 // thread (linked to A's run, the wait recorded) and stops at the second interrupt; a
 // restarted B resumes again (linked to B's run). Nothing is shared but the checkpointer.
+// Not under test/instrumentation: the version matrix copies that folder into apps without
+// these checkpointers, and the Node 22/24 matrix cannot load better-sqlite3's addon, which
+// `npm ci` builds for the machine's own Node.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +25,7 @@ import { type PostgresServer, startPostgres } from "../helpers/postgres.js";
 import { REPO, useBuiltRegister } from "../setup/support.js";
 
 const run = promisify(execFile);
-const FIXTURE = join(__dirname, "fixtures/hitl-process.mjs");
+const FIXTURE = join(__dirname, "fixtures/app.mjs");
 const built = useBuiltRegister();
 
 interface ProcessOutput {
