@@ -143,6 +143,12 @@ function resumedSpanIdOf(value: unknown): string | undefined {
   return r.spanId;
 }
 
+function latestOf(records: InterruptRecord[]): InterruptRecord | undefined {
+  let latest: InterruptRecord | undefined;
+  for (const record of records) if (latest === undefined || record.endedAt >= latest.endedAt) latest = record;
+  return latest;
+}
+
 /**
  * Reads the thread's head checkpoint for the run that last left it waiting. Several
  * records on one checkpoint come from runs that each resumed and interrupted again within
@@ -161,18 +167,19 @@ export async function readResumeLink(thread: CheckpointedThread, diag: DiagLogge
   const writes = tuple?.pendingWrites;
   const checkpointId = tuple?.config?.configurable?.checkpoint_id;
   if (!Array.isArray(writes) || typeof checkpointId !== "string") return undefined;
-  let latest: InterruptRecord | undefined;
+  const records: InterruptRecord[] = [];
   const resumed = new Set<string>();
   for (const write of writes) {
     if (!Array.isArray(write) || write[1] !== INTERRUPT_CHANNEL) continue;
     const record = interruptRecordOf(write[2]);
-    if (record !== undefined) {
-      if (latest === undefined || record.endedAt >= latest.endedAt) latest = record;
-      continue;
-    }
+    if (record !== undefined) records.push(record);
     const spanId = resumedSpanIdOf(write[2]);
     if (spanId !== undefined) resumed.add(spanId);
   }
+  // The latest record nobody answered yet; by answers first, so that machines' clocks
+  // that disagree cannot bring back an answered one.
+  const waiting = records.filter((record) => !resumed.has(record.spanId));
+  const latest = latestOf(waiting) ?? latestOf(records);
   if (latest === undefined) return undefined;
   const context: SpanContext = {
     traceId: latest.traceId,

@@ -321,6 +321,47 @@ describe("checkpoints written without us, and checkpointers that fail", () => {
     await expectUnlinkedResume(graph, "foreign", config);
   });
 
+  it("machines whose clocks disagree: an answered record never comes back, a future end time links without a wait", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    at(0);
+    const saver = new MemorySaver();
+    const graph = approvalGraph("skewed", saver);
+    const config = { configurable: { thread_id: "skewed-1" } };
+    await interruptWithoutUs(graph, config);
+    const head = await saver.getTuple({ configurable: { thread_id: "skewed-1", checkpoint_ns: "" } });
+    const record = (spanId: string, endedAt: number) => ({
+      v: 1,
+      kind: "interrupt",
+      traceId: "a".repeat(32),
+      spanId,
+      traceFlags: 1,
+      endedAt,
+    });
+    const put = (id: string, value: unknown) =>
+      saver.putWrites(head!.config, [[INTERRUPT_CHANNEL, value]], `__langgraph_otel__:${id}`);
+    // Run A (its machine's clock ahead) was answered by run B, which interrupted again.
+    await put("a", record("a".repeat(16), T0 + 50_000));
+    await put("a-answered", { v: 1, kind: "resumed", spanId: "a".repeat(16) });
+    await put("b", record("b".repeat(16), T0 + 20_000));
+    at(80);
+    await graph.invoke(new Command({ resume: "yes" }), config);
+    const [resumed] = runs("skewed");
+    expect(linkedIds([resumed!])).toEqual(["b".repeat(16)]);
+    expect(resumed!.attributes[ATTR_LANGGRAPH_INTERRUPT_WAIT]).toBe(60);
+
+    // An end time after this machine's now: linked, the wait unknown rather than negative.
+    const future = approvalGraph("skewed-future", saver);
+    const other = { configurable: { thread_id: "skewed-2" } };
+    await interruptWithoutUs(future, other);
+    const head2 = await saver.getTuple({ configurable: { thread_id: "skewed-2", checkpoint_ns: "" } });
+    await saver.putWrites(head2!.config, [[INTERRUPT_CHANNEL, record("c".repeat(16), T0 + 95_000)]], "__langgraph_otel__:c");
+    await future.invoke(new Command({ resume: "yes" }), other);
+    const [ahead] = runs("skewed-future");
+    expect(linkedIds([ahead!])).toEqual(["c".repeat(16)]);
+    expect(ahead!.attributes[ATTR_LANGGRAPH_INTERRUPT_WAIT]).toBeUndefined();
+    expect(await waitPoints("skewed-future")).toBeUndefined();
+  });
+
   it("a checkpointer that throws on our reads and writes: no link, the runs unaffected", async () => {
     /** Fails every call made outside a run's span: ours (LangGraph's own run inside it). */
     class FailingOutsideRuns extends MemorySaver {
