@@ -12,7 +12,14 @@ import {
   StateGraph,
 } from "@langchain/langgraph";
 import { trace } from "@opentelemetry/api";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  type Sampler,
+  SamplingDecision,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { INTERRUPT_CHANNEL } from "../../src/instrumentation/resume-link.js";
 import {
@@ -126,6 +133,35 @@ describe("a resumed run links to the interrupted run", () => {
     // The interrupted checkpoint's own view: only LangGraph's task, with its interrupt.
     const atInterrupt = history.find((snapshot) => snapshot.next.includes("review"));
     expect(atInterrupt?.tasks.map((t) => t.name)).toEqual(["review"]);
+  });
+
+  it("the link is in the span's start options: a sampler sees it", async () => {
+    const seen: { name: string; links: string[] }[] = [];
+    const sampler: Sampler = {
+      shouldSample: (_ctx, _traceId, name, _kind, _attributes, links) => {
+        seen.push({ name, links: links.map((l) => l.context.spanId) });
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => "LinkRecordingSampler",
+    };
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    otel.instrumentation.setTracerProvider(provider);
+    try {
+      const graph = approvalGraph("sampled");
+      const config = { configurable: { thread_id: "sampled-1" } };
+      await graph.invoke({}, config);
+      await graph.invoke(new Command({ resume: "yes" }), config);
+    } finally {
+      otel.instrumentation.setTracerProvider(otel.tracerProvider);
+    }
+    const runsSeen = seen.filter((s) => s.name === workflowSpanName("sampled"));
+    const [interrupted] = exporter.getFinishedSpans().filter((s) => s.name === workflowSpanName("sampled"));
+    expect(runsSeen).toEqual([
+      { name: workflowSpanName("sampled"), links: [] },
+      { name: workflowSpanName("sampled"), links: [interrupted!.spanContext().spanId] },
+    ]);
+    await provider.shutdown();
   });
 
   it("links only runs of the same thread; a run on a finished thread is not a resume", async () => {
