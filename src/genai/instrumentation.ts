@@ -12,7 +12,6 @@ import {
   type DecisionRecorder,
   type HumanDecisionOptions,
   InterruptLinkSpanProcessor,
-  InterruptTracker,
   setDecisionRecorder,
 } from "./human-in-the-loop.js";
 import {
@@ -87,8 +86,7 @@ export const GENAI_INSTRUMENTATION_NAME = `${PACKAGE_NAME}/genai`;
  *
  * `enable()` patches the static `CallbackManager.configure` (called by model, tool and
  * retriever runs, not by chains) of both the CommonJS and the ES module copy of `@langchain/core` (the CJS copy before `enable()` returns, the ESM copy
- * once `ready` resolves); `disable()` removes the patches. Interrupt → resume links need
- * `spanProcessor` on the tracer provider.
+ * once `ready` resolves); `disable()` removes the patches.
  */
 export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentationConfig> {
   // The base constructor calls setConfig, _updateMetricInstruments and enable before
@@ -101,7 +99,6 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _host: GenAIHost | undefined;
   declare private _handler: GenAICallbackHandler | undefined;
   declare private _runs: RunTracker | undefined;
-  declare private _tracker: InterruptTracker | undefined;
   declare private _processor: InterruptLinkSpanProcessor | undefined;
   declare private _managers: Set<CallbackManagerClass> | undefined;
   declare private _toolPrototypes: Set<{ call: ToolCall }> | undefined;
@@ -130,11 +127,11 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   }
 
   /**
-   * Links resumed runs to the interrupted run and records `langgraph.interrupt.wait`.
-   * Register it on the tracer provider (`spanProcessors: [..., genai.spanProcessor]`).
+   * @deprecated A no-op kept for code that registers it: the LangGraph instrumentation
+   * links resumed runs to interrupted ones itself, across processes (`interruptLinks`).
    */
   get spanProcessor(): InterruptLinkSpanProcessor {
-    this._processor ??= new InterruptLinkSpanProcessor(this._interruptTracker());
+    this._processor ??= new InterruptLinkSpanProcessor();
     return this._processor;
   }
 
@@ -217,7 +214,6 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._embeddings?.unwrapAll();
     if (this._recorder !== undefined) setDecisionRecorder(undefined);
     this._recorder = undefined;
-    this._tracker?.clear();
     // Calls LangChain will never end (abandoned streams, runs cut off) end now, not never.
     this._handler?.endAll();
   }
@@ -378,14 +374,6 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
         countAttempts(original as never, callableAt, onRetry, enabled)) as never);
     }
     this._callerPrototypes.add(proto);
-  }
-
-  private _interruptTracker(): InterruptTracker {
-    this._tracker ??= new InterruptTracker(
-      () => (this._config.enableMetrics === false ? undefined : this._instruments),
-      () => this._active === true,
-    );
-    return this._tracker;
   }
 
   private _genaiHost(): GenAIHost {

@@ -8,14 +8,12 @@ import {
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
   METRIC_GEN_AI_RETRIEVAL_DURATION,
   METRIC_LANGGRAPH_HUMAN_DECISIONS,
-  METRIC_LANGGRAPH_INTERRUPT_WAIT,
   METRIC_LANGGRAPH_LLM_COST,
   METRIC_LANGGRAPH_LLM_RETRIES,
   TOKEN_BUCKETS,
-  WAIT_BUCKETS_SECONDS,
 } from "../semconv.js";
 
-/** The model, tool, cost and human-in-the-loop instruments of the contract. */
+/** The model, tool, cost and human-decision instruments of the contract. */
 export interface GenAIInstruments {
   tokenUsage: Histogram;
   operationDuration: Histogram;
@@ -24,7 +22,6 @@ export interface GenAIInstruments {
   retrievalDuration: Histogram;
   cost: Counter;
   llmRetries: Counter;
-  interruptWait: Histogram;
   humanDecisions: Counter;
 }
 
@@ -52,10 +49,6 @@ export function createGenAIInstruments(meter: Meter): GenAIInstruments {
     ),
     cost: meter.createCounter(METRIC_LANGGRAPH_LLM_COST, metricOptions(METRIC_LANGGRAPH_LLM_COST)),
     llmRetries: meter.createCounter(METRIC_LANGGRAPH_LLM_RETRIES, metricOptions(METRIC_LANGGRAPH_LLM_RETRIES)),
-    interruptWait: meter.createHistogram(METRIC_LANGGRAPH_INTERRUPT_WAIT, {
-      ...metricOptions(METRIC_LANGGRAPH_INTERRUPT_WAIT),
-      advice: { explicitBucketBoundaries: WAIT_BUCKETS_SECONDS },
-    }),
     humanDecisions: meter.createCounter(
       METRIC_LANGGRAPH_HUMAN_DECISIONS,
       metricOptions(METRIC_LANGGRAPH_HUMAN_DECISIONS),

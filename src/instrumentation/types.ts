@@ -77,6 +77,15 @@ export interface LangGraphInstrumentationConfig extends InstrumentationConfig, S
    * the run's config: to filter traces by user, session or tenant. Never metric labels.
    */
   runAttributes?: RunAttributesConfig;
+  /**
+   * Link a run that resumes a thread to the run whose interrupt it answers, and record
+   * `langgraph.interrupt.wait`, in any process: the interrupted run leaves its span
+   * context on the thread's checkpoint (a pending write of its own), read through the
+   * graph's checkpointer when the next top-level run of the thread starts. Costs one
+   * checkpoint read per top-level run with a `thread_id` and a checkpointer, and two
+   * writes per interrupt. Default true.
+   */
+  interruptLinks?: boolean;
 }
 
 export interface RunAttributesConfig {

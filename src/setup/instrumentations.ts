@@ -1,7 +1,6 @@
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
 import { WinstonInstrumentation } from "@opentelemetry/instrumentation-winston";
-import type { tracing } from "@opentelemetry/sdk-node";
 import { GenAIInstrumentation } from "../genai/index.js";
 import { LangGraphInstrumentation } from "../instrumentation/index.js";
 import type { ObservabilityOptions } from "./options.js";
@@ -12,8 +11,6 @@ export interface SdkInstrumentations {
   genai: GenAIInstrumentation | undefined;
   /** Everything to register, the two above first. */
   all: Instrumentation[];
-  /** Span processors the instrumentations need on the tracer provider. */
-  spanProcessors: tracing.SpanProcessor[];
 }
 
 export interface InstrumentationChoices {
@@ -72,7 +69,7 @@ export function createInstrumentations(
 ): SdkInstrumentations {
   // enabled: false: the SDK enables them once the providers are set, not at construction.
   const langgraph = new LangGraphInstrumentation({ ...options.instrumentation, enabled: false });
-  // Model and tool spans, token usage, cost, human-in-the-loop links.
+  // Model and tool spans, token usage, cost, human decisions.
   const genai =
     options.genai === false ? undefined : new GenAIInstrumentation({ ...options.genai, enabled: false });
   const own = genai === undefined ? [langgraph] : [langgraph, genai];
@@ -80,7 +77,6 @@ export function createInstrumentations(
     langgraph,
     genai,
     all: [...own, ...logInstrumentations(options, choices), ...(options.instrumentations ?? [])],
-    spanProcessors: genai === undefined ? [] : [genai.spanProcessor],
   };
 }
 

@@ -139,7 +139,6 @@ function start(options: ObservabilityOptions, config: ResolvedConfig): Observabi
   const meterProvider =
     metricReaders.length > 0 ? new sdkMetrics.MeterProvider({ resource, readers: metricReaders, views: seriesBudgetViews() }) : undefined;
   const spanProcessors: tracing.SpanProcessor[] = [
-    ...sdkInstrumentations.spanProcessors,
     ...(config.lifecycleLogs ? [new LifecycleLogSpanProcessor()] : []),
     ...createSpanProcessors(config, reporter, meterProvider),
     ...(options.spanProcessors ?? []),
