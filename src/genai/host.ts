@@ -2,7 +2,8 @@ import type { DiagLogger, Tracer } from "@opentelemetry/api";
 import type { ContentPolicy } from "./content/policy.js";
 import type { GenAIInstruments } from "./metrics.js";
 import type { RunTracker } from "./runs.js";
-import type { PriceTable } from "./types.js";
+import type { Logger } from "@opentelemetry/api-logs";
+import type { Pricing } from "./cost.js";
 
 /** What the callback handler reads from the instrumentation on each call. */
 export interface GenAIHost {
@@ -12,7 +13,9 @@ export interface GenAIHost {
   /** Undefined when metrics are switched off. */
   readonly instruments: GenAIInstruments | undefined;
   readonly content: ContentPolicy;
-  readonly prices: PriceTable;
+  readonly pricing: Pricing;
+  /** Where `gen_ai.client.inference.operation.details` events go (content capture). */
+  readonly logger: Logger;
   readonly diag: DiagLogger;
   readonly runs: RunTracker;
 }

@@ -23,12 +23,14 @@ import {
   wrapToolCall,
 } from "./inject.js";
 import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
-import { buildPriceTable } from "./pricing.js";
+import { type Pricing, pricingOf } from "./cost.js";
+import { loadMaintainedPrices } from "./price-source.js";
 import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
 import { asyncCallerPrototypeOf, countAttempts, retryingMethodsOf } from "./llm-retries.js";
 import { RunTracker } from "./runs.js";
 import { useNodeRegistry } from "../instrumentation/node-registry.js";
-import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
+import type { Logger } from "@opentelemetry/api-logs";
+import type { GenAIInstrumentationConfig } from "./types.js";
 
 /** The entry of @langchain/core that exports `CallbackManager`. */
 const CALLBACK_MANAGER_ENTRY: PackageEntry = {
@@ -77,7 +79,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _ready: Promise<void> | undefined;
   declare private _instruments: GenAIInstruments | undefined;
   declare private _content: ContentPolicy | undefined;
-  declare private _prices: PriceTable | undefined;
+  declare private _pricing: Pricing | undefined;
   declare private _host: GenAIHost | undefined;
   declare private _handler: GenAICallbackHandler | undefined;
   declare private _runs: RunTracker | undefined;
@@ -133,7 +135,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   override setConfig(config: GenAIInstrumentationConfig = {}): void {
     super.setConfig(config);
     this._content = undefined;
-    this._prices = undefined;
+    this._pricing = undefined;
   }
 
   override enable(): void {
@@ -162,6 +164,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       importCopies(ASYNC_CALLER_ENTRY, onError).then((copies) => {
         if (this._active === true) for (const copy of copies) this._patchAsyncCaller(copy);
       }),
+      this._config.replaceDefaultPrices === true
+        ? undefined
+        : loadMaintainedPrices((err) => this._diag.warn("@pydantic/genai-prices not loadable; built-in prices only", err)),
     ]).then(() => undefined);
   }
 
@@ -329,9 +334,12 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
         );
         return self._content;
       },
-      get prices(): PriceTable {
-        self._prices ??= buildPriceTable(self._config.prices, self._config.replaceDefaultPrices);
-        return self._prices;
+      get pricing(): Pricing {
+        self._pricing ??= pricingOf(self._config);
+        return self._pricing;
+      },
+      get logger(): Logger {
+        return self.logger;
       },
       get diag(): DiagLogger {
         return self._diag;

@@ -25,6 +25,7 @@ import {
   ATTR_LANGGRAPH_LLM_CACHED,
   ATTR_LANGGRAPH_OUTCOME,
   ATTR_GEN_AI_USAGE_COST,
+  ATTR_LANGGRAPH_COST_SOURCE,
   ATTR_LANGGRAPH_NODE_NAME,
   ATTR_LANGGRAPH_LLM_ATTEMPT,
   EVENT_LANGGRAPH_FIRST_CHUNK,
@@ -36,7 +37,7 @@ import {
 } from "../semconv.js";
 import { inputMessages, outputMessages } from "./content/messages.js";
 import { asDict, type GenAIHost, nonEmptyString, providerName, requestModelOf } from "./host.js";
-import { costOf, findPrice } from "./pricing.js";
+import { resolveCost } from "./cost.js";
 import { readModelResponse, type TokenUsage } from "./usage.js";
 import { setCacheLookupAttributes, takeCacheLookup } from "../cache/index.js";
 import { metricErrorType } from "../series-budget.js";
@@ -51,6 +52,8 @@ interface ModelCall {
   /** Attributes shared by the duration, token and cost metrics. */
   model: string | undefined;
   provider: string | undefined;
+  /** LangChain's own provider id (`ls_provider`): the price source's key. */
+  lsProvider: string | undefined;
   workflowName: string | undefined;
   nodeName: string | undefined;
   /** The LangGraph task the call ran in: where a ResponseCache lookup is published. */
@@ -121,6 +124,7 @@ export class ModelCalls {
       startedAt: performance.now(),
       model,
       provider,
+      lsProvider: nonEmptyString(metadata?.ls_provider),
       workflowName: placement.workflowName,
       nodeName: placement.nodeName,
       checkpointNs,
@@ -194,7 +198,7 @@ export class ModelCalls {
     if (output_ !== undefined) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, output_);
 
     this.recordTokens(call, response.usage);
-    this.recordCost(call, response.usage);
+    this.recordCost(call, response.usage, response.providerCost);
     this.recordDuration(call, undefined);
     span.end();
   }
@@ -258,17 +262,31 @@ export class ModelCalls {
     }
   }
 
-  private recordCost(call: ModelCall, usage: TokenUsage): void {
-    const price = findPrice(this.host.prices, call.model);
-    if (price === undefined) return;
-    const cost = costOf(price, usage);
-    if (cost === undefined) return;
-    call.span.setAttribute(ATTR_GEN_AI_USAGE_COST, cost);
+  private recordCost(call: ModelCall, usage: TokenUsage, providerCost: number | undefined): void {
+    const cost = resolveCost(this.host.pricing, {
+      usage,
+      providerCost,
+      model: call.model,
+      lsProvider: call.lsProvider,
+    });
+    if (cost !== undefined) {
+      call.span.setAttribute(ATTR_GEN_AI_USAGE_COST, cost.usd);
+      call.span.setAttribute(ATTR_LANGGRAPH_COST_SOURCE, cost.source);
+    }
     const instruments = this.host.instruments;
-    if (instruments === undefined || call.model === undefined) return;
-    const attributes: Attributes = { [ATTR_GEN_AI_REQUEST_MODEL]: call.model };
+    if (instruments === undefined) return;
+    const attributes: Attributes = {};
+    if (call.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = call.model;
     if (call.workflowName !== undefined) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = call.workflowName;
-    instruments.cost.add(cost, attributes);
+    if (cost !== undefined) {
+      if (call.model === undefined) return;
+      attributes[ATTR_LANGGRAPH_COST_SOURCE] = cost.source;
+      instruments.cost.add(cost.usd, attributes);
+    } else if (usage.inputTokens !== undefined || usage.outputTokens !== undefined) {
+      // Tokens were spent but nobody could price them: the cost panels undercount.
+      if (call.provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = call.provider;
+      instruments.costUnpriced.add(1, attributes);
+    }
   }
 
   private modelAttributes(call: ModelCall): Attributes {
