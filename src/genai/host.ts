@@ -21,7 +21,7 @@ export interface GenAIHost {
 }
 
 /** LangChain `ls_provider` values → `gen_ai.provider.name` well-known values. */
-const PROVIDERS: Record<string, string> = {
+export const PROVIDERS: Readonly<Record<string, string>> = {
   openai: "openai",
   azure: "azure.ai.openai",
   azure_openai: "azure.ai.openai",
