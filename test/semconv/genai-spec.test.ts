@@ -114,10 +114,12 @@ describe("metrics in the gen_ai namespace", () => {
 });
 
 describe("every gen_ai.* name in src/semconv.ts", () => {
-  const names = Object.entries(semconv).filter(
-    (entry): entry is [string, string] =>
-      /^(ATTR|METRIC|EVENT)_/.test(entry[0]) && typeof entry[1] === "string" && entry[1].startsWith("gen_ai."),
-  );
+  const names: Array<[string, string]> = [];
+  for (const [constant, value] of Object.entries(semconv) as Array<[string, unknown]>) {
+    if (/^(ATTR|METRIC|EVENT)_/.test(constant) && typeof value === "string" && value.startsWith("gen_ai.")) {
+      names.push([constant, value]);
+    }
+  }
 
   it("is one the conventions define (attribute, metric or event), or a listed exception", () => {
     expect(names.length).toBeGreaterThan(10);
@@ -129,13 +131,11 @@ describe("every gen_ai.* name in src/semconv.ts", () => {
   });
 
   it("uses spec values for operation names, token types and provider names", () => {
-    const operations = Object.entries(semconv)
+    const operations = (Object.entries(semconv) as Array<[string, unknown]>)
       .filter(([constant]) => constant.startsWith("GEN_AI_OPERATION_"))
-      .map(([, value]) => value);
+      .map(([, value]) => String(value));
     expect(operations.length).toBeGreaterThan(3);
-    expect(operations.filter((op) => !registry.get(semconv.ATTR_GEN_AI_OPERATION_NAME)?.includes(op as string))).toEqual(
-      [],
-    );
+    expect(operations.filter((op) => !registry.get(semconv.ATTR_GEN_AI_OPERATION_NAME)?.includes(op))).toEqual([]);
     const tokenTypes = [semconv.GEN_AI_TOKEN_TYPE_INPUT, semconv.GEN_AI_TOKEN_TYPE_OUTPUT];
     expect(tokenTypes.filter((t) => !registry.get(semconv.ATTR_GEN_AI_TOKEN_TYPE)?.includes(t))).toEqual([]);
     const providers = new Set(Object.values(PROVIDERS));
