@@ -202,6 +202,11 @@ export const EVENT_LANGGRAPH_FIRST_CHUNK = "langgraph.first_chunk";
 export const EVENT_LANGGRAPH_LLM_RETRY = "langgraph.llm.retry";
 /** The attempt a `langgraph.llm.retry` event starts (2 for the first retry). */
 export const ATTR_LANGGRAPH_LLM_ATTEMPT = "langgraph.llm.attempt";
+/**
+ * GenAI conventions' event (an OTel log record) with a model call's input and output
+ * messages, emitted when content capture includes events (EVENT_ONLY, SPAN_AND_EVENT).
+ */
+export const EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS = "gen_ai.client.inference.operation.details";
 /** Lifecycle log records (event names of OTel log records; off by default). */
 export const EVENT_LANGGRAPH_WORKFLOW_STARTED = "langgraph.workflow.started";
 export const EVENT_LANGGRAPH_WORKFLOW_COMPLETED = "langgraph.workflow.completed";

@@ -329,8 +329,10 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
         return self._config.enableMetrics === false ? undefined : self._instruments;
       },
       get content(): ContentPolicy {
-        self._content ??= new ContentPolicy(self._config, (err) =>
-          self._diag.error("redaction hook failed; value redacted", err),
+        self._content ??= new ContentPolicy(
+          self._config,
+          (err) => self._diag.error("redaction hook failed; value redacted", err),
+          (message) => self._diag.warn(message),
         );
         return self._content;
       },
