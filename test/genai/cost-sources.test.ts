@@ -5,6 +5,7 @@ import { GenAIInstrumentation } from "../../src/genai/index.js";
 import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_USAGE_COST,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_WORKFLOW_NAME,
@@ -58,6 +59,31 @@ describe("cost sources, in order of precedence", () => {
         [ATTR_LANGGRAPH_COST_SOURCE]: COST_SOURCE_PROVIDER,
       }),
     ).toBe(0.0123);
+  });
+
+  it("reads the provider's cost from a streamed answer too", async () => {
+    const chat = new ScriptedChatModel({
+      provider: "openrouter",
+      model: "anthropic/claude-sonnet-4",
+      streamChunkWords: 1,
+      script: [{ content: "one two three", usage: { input: 10, output: 3 }, responseMetadata: { usage: { cost: 0.5 } } }],
+    });
+    const State = Annotation.Root({ n: Annotation<number> });
+    await new StateGraph(State)
+      .addNode("llm", async () => {
+        for await (const _chunk of await chat.stream([new HumanMessage("hi")])) {
+          // read to the end
+        }
+        return { n: 1 };
+      })
+      .addEdge(START, "llm")
+      .addEdge("llm", END)
+      .compile({ name: "streamed" })
+      .invoke({ n: 0 });
+    const span = otel.span("chat anthropic/claude-sonnet-4");
+    expect(span.attributes[ATTR_GEN_AI_REQUEST_STREAM]).toBe(true);
+    expect(span.attributes[ATTR_GEN_AI_USAGE_COST]).toBe(0.5);
+    expect(span.attributes[ATTR_LANGGRAPH_COST_SOURCE]).toBe(COST_SOURCE_PROVIDER);
   });
 
   it("takes the user's negotiated price over the maintained source", async () => {
