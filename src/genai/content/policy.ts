@@ -1,46 +1,44 @@
 import type { AnyValue } from "@opentelemetry/api-logs";
+import { describeProblem, reportOnce } from "../../setup/env-check.js";
+import {
+  CAPTURE_CONTENT_ENV,
+  captureModeOf,
+  captureProblem,
+  isCaptureMode,
+  optedIntoLatestGenAI,
+  SEMCONV_STABILITY_OPT_IN_ENV,
+} from "./capture-mode.js";
 import type { ContentCaptureMode, GenAIInstrumentationConfig } from "../types.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { safeSerialize } from "./serialize.js";
 
-/** The standard opt-in switch of the OTel GenAI instrumentations. */
-export const CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
-/** With `gen_ai_latest_experimental` in it, the switch above takes a mode, not a boolean. */
-export const SEMCONV_STABILITY_OPT_IN_ENV = "OTEL_SEMCONV_STABILITY_OPT_IN";
-export const GEN_AI_LATEST_EXPERIMENTAL = "gen_ai_latest_experimental";
+export { CAPTURE_CONTENT_ENV, SEMCONV_STABILITY_OPT_IN_ENV } from "./capture-mode.js";
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 const DEFAULT_MAX_STRING_LENGTH = 4096;
 
-/** Whether content goes on spans, into `gen_ai.client.inference.operation.details` events, both or neither. */
+/**
+ * Whether content goes on spans, into `gen_ai.client.inference.operation.details` events,
+ * both or neither: the config, else the environment, else NO_CONTENT. A bad environment
+ * value is warned about once per process (or not at all when startObservability already
+ * did), naming the variable, never the value.
+ */
 export function captureMode(config: GenAIInstrumentationConfig, warn: (message: string) => void): ContentCaptureMode {
   const given = config.captureMessageContent;
   if (typeof given === "boolean") return given ? "SPAN_ONLY" : "NO_CONTENT";
   if (given !== undefined) {
-    if (isMode(given)) return given;
-    warn(`captureMessageContent: ${JSON.stringify(given)} is not one of ${MODES.join(", ")}; content is not captured`);
+    if (isCaptureMode(given)) return given;
+    warn(`langgraph-otel: captureMessageContent: ${captureProblem(false)}; content is not captured`);
     return "NO_CONTENT";
   }
   const raw = process.env[CAPTURE_CONTENT_ENV]?.trim() ?? "";
   if (raw === "") return "NO_CONTENT";
-  const optIn = (process.env[SEMCONV_STABILITY_OPT_IN_ENV] ?? "")
-    .split(",")
-    .some((entry) => entry.trim().toLowerCase() === GEN_AI_LATEST_EXPERIMENTAL);
-  const upper = raw.toUpperCase();
-  if (isMode(upper)) return upper;
-  // Before the opt-in the switch is a boolean; with it, only the modes are valid.
-  if (!optIn && upper === "TRUE") return "SPAN_ONLY";
-  if (!optIn && upper === "FALSE") return "NO_CONTENT";
-  warn(
-    `${CAPTURE_CONTENT_ENV}=${JSON.stringify(raw)} is not ${optIn ? "" : "true, false or "}one of ${MODES.join(", ")}; content is not captured`,
-  );
+  const optIn = optedIntoLatestGenAI(process.env[SEMCONV_STABILITY_OPT_IN_ENV]);
+  const mode = captureModeOf(raw, optIn);
+  if (mode !== undefined) return mode;
+  const problem = { variable: CAPTURE_CONTENT_ENV, problem: captureProblem(optIn), fallback: "NO_CONTENT" };
+  if (reportOnce(problem.variable)) warn(describeProblem(problem));
   return "NO_CONTENT";
-}
-
-const MODES: readonly ContentCaptureMode[] = ["NO_CONTENT", "SPAN_ONLY", "EVENT_ONLY", "SPAN_AND_EVENT"];
-
-function isMode(value: unknown): value is ContentCaptureMode {
-  return MODES.includes(value as ContentCaptureMode);
 }
 
 /**
