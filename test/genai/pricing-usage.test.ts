@@ -68,6 +68,23 @@ describe("readModelResponse", () => {
     expect(info.responseId).toBe("resp-1");
   });
 
+  it("reads a cost the provider reported (usage.cost, token_usage.cost), summed; junk is no cost", () => {
+    const withCost = (meta: Record<string, unknown>) =>
+      new AIMessage({ content: "x", response_metadata: meta });
+    const info = readModelResponse({
+      generations: [
+        [
+          { text: "x", message: withCost({ usage: { cost: 0.25, prompt_tokens: 3 } }) },
+          { text: "x", message: withCost({ token_usage: { cost: 0.5 } }) },
+        ],
+      ],
+    });
+    expect(info.providerCost).toBe(0.75);
+    for (const junk of [{ usage: { cost: -1 } }, { usage: { cost: "0.1" } }, { usage: { cost: Number.NaN } }, {}]) {
+      expect(readModelResponse({ generations: [[{ text: "x", message: withCost(junk) }]] }).providerCost).toBeUndefined();
+    }
+  });
+
   it("falls back to llmOutput.tokenUsage and tolerates junk", () => {
     const info = readModelResponse({
       generations: [[{ text: "x", generationInfo: { finish_reason: "length" } }]],
