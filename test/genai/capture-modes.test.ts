@@ -10,6 +10,7 @@ import {
   SEMCONV_STABILITY_OPT_IN_ENV,
 } from "../../src/genai/content/policy.js";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
+import { checkEnv } from "../../src/setup/env-check.js";
 import type { ContentCaptureMode } from "../../src/genai/types.js";
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
@@ -185,5 +186,15 @@ describe("captureMode", () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("captureMessageContent");
     expect(warnings[0]).not.toContain("SPANS\"");
+  });
+
+  it("is what startObservability's environment check accepts", () => {
+    const optIn = { [SEMCONV_STABILITY_OPT_IN_ENV]: "gen_ai_latest_experimental" };
+    const problems = (env: Record<string, string>) => checkEnv(env).map((p) => p.variable);
+    expect(problems({ [CAPTURE_CONTENT_ENV]: "SPAN_AND_EVENT", ...optIn })).toEqual([]);
+    expect(problems({ [CAPTURE_CONTENT_ENV]: "event_only" })).toEqual([]);
+    expect(problems({ [CAPTURE_CONTENT_ENV]: "true" })).toEqual([]);
+    expect(problems({ [CAPTURE_CONTENT_ENV]: "true", ...optIn })).toEqual([CAPTURE_CONTENT_ENV]);
+    expect(problems({ [CAPTURE_CONTENT_ENV]: "always" })).toEqual([CAPTURE_CONTENT_ENV]);
   });
 });
