@@ -17,6 +17,10 @@ export const SPAN_EXECUTE_TOOL = "execute_tool";
 /** A LangChain retriever call: `retrieval {retriever}` (GenAI conventions: `gen_ai.retrieval`). */
 export const SPAN_RETRIEVAL = "retrieval";
 export const SPAN_TEXT_COMPLETION = "text_completion";
+/** An agent run (createAgent, createReactAgent): `invoke_agent {gen_ai.agent.name}`. */
+export const SPAN_INVOKE_AGENT = "invoke_agent";
+/** An embeddings call (LangChain `Embeddings`): `embeddings {gen_ai.request.model}`. */
+export const SPAN_EMBEDDINGS = "embeddings";
 
 // ---------------------------------------------------------------------------------------
 // Attributes: OTel GenAI and general conventions
@@ -24,6 +28,16 @@ export const SPAN_TEXT_COMPLETION = "text_completion";
 export const ATTR_GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
 export const ATTR_GEN_AI_WORKFLOW_NAME = "gen_ai.workflow.name";
 export const ATTR_GEN_AI_CONVERSATION_ID = "gen_ai.conversation.id";
+/** The agent's name (createAgent / createReactAgent `name`, else the graph's name). */
+export const ATTR_GEN_AI_AGENT_NAME = "gen_ai.agent.name";
+/** The agent's id, when the agent says (metadata `lc_agent_id`). */
+export const ATTR_GEN_AI_AGENT_ID = "gen_ai.agent.id";
+/** The agent's description, when given to createAgent / createReactAgent. */
+export const ATTR_GEN_AI_AGENT_DESCRIPTION = "gen_ai.agent.description";
+/** Dimensions of the vectors an embeddings call returned. */
+export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = "gen_ai.embeddings.dimension.count";
+/** Number of texts an embeddings call embedded. */
+export const ATTR_LANGGRAPH_EMBEDDINGS_INPUT_COUNT = "langgraph.embeddings.input_count";
 export const ATTR_GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
 export const ATTR_GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
 export const ATTR_GEN_AI_REQUEST_STREAM = "gen_ai.request.stream";
@@ -74,6 +88,8 @@ export const ATTR_LANGGRAPH_NODE_ATTEMPT = "langgraph.node.attempt";
 export const ATTR_LANGGRAPH_TASK_ID = "langgraph.task.id";
 export const ATTR_LANGGRAPH_CHECKPOINT_NS = "langgraph.checkpoint.ns";
 export const ATTR_LANGGRAPH_NODE_TRIGGERS = "langgraph.node.triggers";
+/** On the span of a Functional API `task()` call: the task's name (its span is an attempt). */
+export const ATTR_LANGGRAPH_TASK_NAME = "langgraph.task.name";
 /** The end user a run serves (general semantic conventions), from the run's metadata. */
 export const ATTR_USER_ID = "user.id";
 /** Prefix of the run metadata keys a user allow-lists onto every span of a run. */
@@ -120,6 +136,8 @@ export const ATTR_LANGGRAPH_CACHE_SIMILARITY = "langgraph.cache.similarity";
 // Attribute values
 // ---------------------------------------------------------------------------------------
 export const GEN_AI_OPERATION_INVOKE_WORKFLOW = "invoke_workflow";
+export const GEN_AI_OPERATION_INVOKE_AGENT = "invoke_agent";
+export const GEN_AI_OPERATION_EMBEDDINGS = "embeddings";
 export const GEN_AI_OPERATION_CHAT = "chat";
 export const GEN_AI_OPERATION_EXECUTE_TOOL = "execute_tool";
 export const GEN_AI_OPERATION_RETRIEVAL = "retrieval";
@@ -376,7 +394,7 @@ export const METRICS: readonly MetricDefinition[] = [
     name: METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
     kind: "histogram",
     unit: "s",
-    description: "Duration of a model call.",
+    description: "Duration of a model call (chat, text_completion) or an embeddings call.",
     attributes: [
       ATTR_GEN_AI_OPERATION_NAME,
       ATTR_GEN_AI_REQUEST_MODEL,

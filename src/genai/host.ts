@@ -4,6 +4,7 @@ import type { GenAIInstruments } from "./metrics.js";
 import type { RunTracker } from "./runs.js";
 import type { Logger } from "@opentelemetry/api-logs";
 import type { Pricing } from "./cost.js";
+import type { SpanHooksConfig } from "../instrumentation/types.js";
 
 /** What the callback handler reads from the instrumentation on each call. */
 export interface GenAIHost {
@@ -18,6 +19,8 @@ export interface GenAIHost {
   readonly logger: Logger;
   readonly diag: DiagLogger;
   readonly runs: RunTracker;
+  /** The span hooks of the config (model and tool spans). */
+  readonly hooks: SpanHooksConfig;
 }
 
 /** LangChain `ls_provider` values → `gen_ai.provider.name` well-known values. */

@@ -36,7 +36,10 @@ import {
   GEN_AI_TOKEN_TYPE_OUTPUT,
   OUTCOME_CANCELLED,
   OUTCOME_ERROR,
+  OUTCOME_OK,
+  type Outcome,
 } from "../semconv.js";
+import { applyResponseHook, applyStartSpanHook } from "../instrumentation/span-hooks.js";
 import { type GenAIMessage, inputMessages, outputMessages } from "./content/messages.js";
 import { asDict, type GenAIHost, nonEmptyString, providerName, requestModelOf } from "./host.js";
 import { resolveCost } from "./cost.js";
@@ -112,6 +115,9 @@ export class ModelCalls {
     if (placement.nodeName !== undefined) attributes[ATTR_LANGGRAPH_NODE_NAME] = placement.nodeName;
 
     const name = model === undefined ? call.spanPrefix : spanName(call.spanPrefix, model);
+    if (host.hooks.startSpanHook !== undefined) {
+      applyStartSpanHook(host.hooks, host.diag, { kind: "model", name, attributes, config: metadata }, attributes);
+    }
     const span = host.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, placement.context);
     const { content } = host;
     // Messages are built only when some content is captured (they cost a walk of the prompt).
@@ -217,6 +223,7 @@ export class ModelCalls {
     this.recordTokens(call, response.usage);
     this.recordCost(call, response.usage, response.providerCost);
     this.recordDuration(call, undefined);
+    this.respond(call, OUTCOME_OK, output, undefined);
     span.end();
   }
 
@@ -262,6 +269,7 @@ export class ModelCalls {
     const type = failed ? errorType(err) : undefined;
     if (type !== undefined) recordSpanError(call.span, err, type);
     this.recordDuration(call, type);
+    this.respond(call, outcomeOfError(err), undefined, err);
     call.span.end();
   }
 
@@ -271,12 +279,19 @@ export class ModelCalls {
     if (call === undefined) return;
     call.span.setAttribute(ATTR_LANGGRAPH_OUTCOME, OUTCOME_CANCELLED);
     this.recordDuration(call, undefined);
+    this.respond(call, OUTCOME_CANCELLED, undefined, undefined);
     call.span.end();
   }
 
   /** Ends every span still open (instrumentation shut down, runs abandoned). */
   endAll(): void {
     for (const runId of [...this.calls.keys()]) this.error(runId, { name: "AbortError" });
+  }
+
+  private respond(call: ModelCall, outcome: Outcome, result: unknown, error: unknown): void {
+    const hooks = this.host.hooks;
+    if (hooks.responseHook === undefined) return;
+    applyResponseHook(hooks, this.host.diag, call.span, { kind: "model", outcome, result, error });
   }
 
   private take(runId: string): ModelCall | undefined {

@@ -1,4 +1,5 @@
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
+import type { SpanHooksConfig } from "../instrumentation/types.js";
 
 /** Price of a model in USD per million tokens. */
 export interface ModelPrice {
@@ -46,7 +47,8 @@ export interface ContentRedactionConfig {
  */
 export type ContentCaptureMode = "NO_CONTENT" | "SPAN_ONLY" | "EVENT_ONLY" | "SPAN_AND_EVENT";
 
-export interface GenAIInstrumentationConfig extends InstrumentationConfig {
+/** `startSpanHook` / `responseHook` here cover model (chat, text_completion) and tool spans. */
+export interface GenAIInstrumentationConfig extends InstrumentationConfig, SpanHooksConfig {
   /**
    * Record prompts, completions, tool arguments and results: `true` (= `SPAN_ONLY`),
    * `false` (= `NO_CONTENT`) or a mode. Default: the environment variable
