@@ -108,6 +108,8 @@ export const ATTR_LANGGRAPH_STATE_OUTPUT = "langgraph.state.output";
  * `langgraph.llm.cost` (the conventions have no cost metric).
  */
 export const ATTR_GEN_AI_USAGE_COST = "gen_ai.usage.cost";
+/** Where `gen_ai.usage.cost` came from (see the `COST_SOURCE_*` values). */
+export const ATTR_LANGGRAPH_COST_SOURCE = "langgraph.cost.source";
 export const ATTR_LANGGRAPH_CACHE_HIT = "langgraph.cache.hit";
 export const ATTR_LANGGRAPH_CACHE_NAME = "langgraph.cache.name";
 export const ATTR_LANGGRAPH_CACHE_RESULT = "langgraph.cache.result";
@@ -165,6 +167,19 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** `langgraph.cost.source`: who priced a model call, in order of precedence. */
+export const COST_SOURCE_PROVIDER = "provider";
+export const COST_SOURCE_USER = "user";
+export const COST_SOURCE_GENAI_PRICES = "genai-prices";
+export const COST_SOURCE_BUILTIN = "builtin";
+export const COST_SOURCES = [
+  COST_SOURCE_PROVIDER,
+  COST_SOURCE_USER,
+  COST_SOURCE_GENAI_PRICES,
+  COST_SOURCE_BUILTIN,
+] as const;
+export type CostSource = (typeof COST_SOURCES)[number];
+
 /** `langgraph.human.decision` */
 export const HUMAN_DECISIONS = ["approved", "rejected", "edited"] as const;
 export type HumanDecision = (typeof HUMAN_DECISIONS)[number];
@@ -205,6 +220,11 @@ export const EVENT_LANGGRAPH_FIRST_CHUNK = "langgraph.first_chunk";
 export const EVENT_LANGGRAPH_LLM_RETRY = "langgraph.llm.retry";
 /** The attempt a `langgraph.llm.retry` event starts (2 for the first retry). */
 export const ATTR_LANGGRAPH_LLM_ATTEMPT = "langgraph.llm.attempt";
+/**
+ * GenAI conventions' event (an OTel log record) with a model call's input and output
+ * messages, emitted when content capture includes events (EVENT_ONLY, SPAN_AND_EVENT).
+ */
+export const EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS = "gen_ai.client.inference.operation.details";
 /** Lifecycle log records (event names of OTel log records; off by default). */
 export const EVENT_LANGGRAPH_WORKFLOW_STARTED = "langgraph.workflow.started";
 export const EVENT_LANGGRAPH_WORKFLOW_COMPLETED = "langgraph.workflow.completed";
@@ -226,8 +246,11 @@ export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
 export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = "gen_ai.execute_tool.duration";
-export const METRIC_GEN_AI_RETRIEVAL_DURATION = "gen_ai.retrieval.duration";
+/** Was `gen_ai.retrieval.duration` before 0.2: the conventions define no such metric. */
+export const METRIC_LANGGRAPH_RETRIEVAL_DURATION = "langgraph.retrieval.duration";
 export const METRIC_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
+/** Model calls that reported tokens but that no price source could price. */
+export const METRIC_LANGGRAPH_LLM_COST_UNPRICED = "langgraph.llm.cost.unpriced";
 export const METRIC_LANGGRAPH_LLM_RETRIES = "langgraph.llm.retries";
 export const METRIC_LANGGRAPH_RETRY_ATTEMPTS = "langgraph.retry.attempts";
 export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker.state";
@@ -387,7 +410,7 @@ export const METRICS: readonly MetricDefinition[] = [
     attributes: [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME],
   },
   {
-    name: METRIC_GEN_AI_RETRIEVAL_DURATION,
+    name: METRIC_LANGGRAPH_RETRIEVAL_DURATION,
     kind: "histogram",
     unit: "s",
     description: "Duration of a retriever call.",
@@ -417,8 +440,16 @@ export const METRICS: readonly MetricDefinition[] = [
     name: METRIC_LANGGRAPH_LLM_COST,
     kind: "counter",
     unit: "USD",
-    description: "Cost of model calls, from the price table.",
-    attributes: [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_WORKFLOW_NAME],
+    description:
+      "Cost of model calls: the provider's own figure, else the user's prices, else @pydantic/genai-prices, else the built-in table.",
+    attributes: [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_COST_SOURCE],
+  },
+  {
+    name: METRIC_LANGGRAPH_LLM_COST_UNPRICED,
+    kind: "counter",
+    unit: "{call}",
+    description: "Model calls that reported tokens but no price source knew the model (they have no cost).",
+    attributes: [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_WORKFLOW_NAME],
   },
   {
     name: METRIC_LANGGRAPH_RETRY_ATTEMPTS,

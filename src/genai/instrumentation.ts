@@ -23,12 +23,14 @@ import {
   wrapToolCall,
 } from "./inject.js";
 import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
-import { buildPriceTable } from "./pricing.js";
+import { type Pricing, pricingOf } from "./cost.js";
+import { loadMaintainedPrices } from "./price-source.js";
 import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
 import { asyncCallerPrototypeOf, countAttempts, retryingMethodsOf } from "./llm-retries.js";
 import { RunTracker } from "./runs.js";
 import { useNodeRegistry } from "../instrumentation/node-registry.js";
-import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
+import type { Logger } from "@opentelemetry/api-logs";
+import type { GenAIInstrumentationConfig } from "./types.js";
 
 /** The entry of @langchain/core that exports `CallbackManager`. */
 const CALLBACK_MANAGER_ENTRY: PackageEntry = {
@@ -95,7 +97,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _ready: Promise<void> | undefined;
   declare private _instruments: GenAIInstruments | undefined;
   declare private _content: ContentPolicy | undefined;
-  declare private _prices: PriceTable | undefined;
+  declare private _pricing: Pricing | undefined;
   declare private _host: GenAIHost | undefined;
   declare private _handler: GenAICallbackHandler | undefined;
   declare private _runs: RunTracker | undefined;
@@ -154,7 +156,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   override setConfig(config: GenAIInstrumentationConfig = {}): void {
     super.setConfig(config);
     this._content = undefined;
-    this._prices = undefined;
+    this._pricing = undefined;
   }
 
   override enable(): void {
@@ -188,6 +190,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       importCopies(VECTORSTORES_ENTRY, onError).then((copies) => {
         if (this._active === true) for (const copy of copies) this._patchVectorStores(copy);
       }),
+      this._config.replaceDefaultPrices === true
+        ? undefined
+        : loadMaintainedPrices((err) => this._diag.warn("@pydantic/genai-prices not loadable; built-in prices only", err)),
     ]).then(() => undefined);
   }
 
@@ -394,14 +399,19 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
         return self._config.enableMetrics === false ? undefined : self._instruments;
       },
       get content(): ContentPolicy {
-        self._content ??= new ContentPolicy(self._config, (err) =>
-          self._diag.error("redaction hook failed; value redacted", err),
+        self._content ??= new ContentPolicy(
+          self._config,
+          (err) => self._diag.error("redaction hook failed; value redacted", err),
+          (message) => self._diag.warn(message),
         );
         return self._content;
       },
-      get prices(): PriceTable {
-        self._prices ??= buildPriceTable(self._config.prices, self._config.replaceDefaultPrices);
-        return self._prices;
+      get pricing(): Pricing {
+        self._pricing ??= pricingOf(self._config);
+        return self._pricing;
+      },
+      get logger(): Logger {
+        return self.logger;
       },
       get diag(): DiagLogger {
         return self._diag;

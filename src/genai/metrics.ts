@@ -6,9 +6,10 @@ import {
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
-  METRIC_GEN_AI_RETRIEVAL_DURATION,
+  METRIC_LANGGRAPH_RETRIEVAL_DURATION,
   METRIC_LANGGRAPH_HUMAN_DECISIONS,
   METRIC_LANGGRAPH_LLM_COST,
+  METRIC_LANGGRAPH_LLM_COST_UNPRICED,
   METRIC_LANGGRAPH_LLM_RETRIES,
   TOKEN_BUCKETS,
 } from "../semconv.js";
@@ -21,6 +22,7 @@ export interface GenAIInstruments {
   toolDuration: Histogram;
   retrievalDuration: Histogram;
   cost: Counter;
+  costUnpriced: Counter;
   llmRetries: Counter;
   humanDecisions: Counter;
 }
@@ -44,10 +46,14 @@ export function createGenAIInstruments(meter: Meter): GenAIInstruments {
       durationHistogramOptions(METRIC_GEN_AI_EXECUTE_TOOL_DURATION),
     ),
     retrievalDuration: meter.createHistogram(
-      METRIC_GEN_AI_RETRIEVAL_DURATION,
-      durationHistogramOptions(METRIC_GEN_AI_RETRIEVAL_DURATION),
+      METRIC_LANGGRAPH_RETRIEVAL_DURATION,
+      durationHistogramOptions(METRIC_LANGGRAPH_RETRIEVAL_DURATION),
     ),
     cost: meter.createCounter(METRIC_LANGGRAPH_LLM_COST, metricOptions(METRIC_LANGGRAPH_LLM_COST)),
+    costUnpriced: meter.createCounter(
+      METRIC_LANGGRAPH_LLM_COST_UNPRICED,
+      metricOptions(METRIC_LANGGRAPH_LLM_COST_UNPRICED),
+    ),
     llmRetries: meter.createCounter(METRIC_LANGGRAPH_LLM_RETRIES, metricOptions(METRIC_LANGGRAPH_LLM_RETRIES)),
     humanDecisions: meter.createCounter(
       METRIC_LANGGRAPH_HUMAN_DECISIONS,

@@ -133,6 +133,7 @@ const MODEL_ATTRIBUTES = [
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_COST,
+  semconv.ATTR_LANGGRAPH_COST_SOURCE,
   ATTR_LANGGRAPH_LLM_CACHED,
   ATTR_LANGGRAPH_CACHE_HIT,
   ATTR_LANGGRAPH_CACHE_RESULT,
@@ -331,6 +332,23 @@ export const EVENTS: readonly EventRow[] = [
     attributes: [ATTR_LANGGRAPH_LLM_ATTEMPT, ATTR_ERROR_TYPE],
   },
   {
+    name: semconv.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
+    on: "log record",
+    what: "content capture `EVENT_ONLY` / `SPAN_AND_EVENT`: a model call's messages (structured, redacted), DEBUG, in the chat span's context",
+    attributes: [
+      ATTR_GEN_AI_OPERATION_NAME,
+      ATTR_GEN_AI_PROVIDER_NAME,
+      ATTR_GEN_AI_REQUEST_MODEL,
+      ATTR_GEN_AI_RESPONSE_MODEL,
+      ATTR_GEN_AI_RESPONSE_ID,
+      ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+      ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+      ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+      ATTR_GEN_AI_INPUT_MESSAGES,
+      ATTR_GEN_AI_OUTPUT_MESSAGES,
+    ],
+  },
+  {
     name: semconv.EVENT_LANGGRAPH_WORKFLOW_STARTED,
     on: "log record",
     what: "lifecycle log (opt-in): a run started",
@@ -421,7 +439,10 @@ export const ATTRIBUTE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [ATTR_LANGGRAPH_HUMAN_DECISION]: "`approved`, `rejected` or `edited`",
   [semconv.ATTR_LANGGRAPH_STATE_INPUT]: "reserved: a node's input state (not emitted in this version)",
   [semconv.ATTR_LANGGRAPH_STATE_OUTPUT]: "reserved: a node's output state (not emitted in this version)",
-  [ATTR_GEN_AI_USAGE_COST]: "USD of the call, from the price table (absent when unpriced)",
+  [ATTR_GEN_AI_USAGE_COST]:
+    "USD of the call: the provider's own figure, else the `prices` option, else @pydantic/genai-prices, else the built-in table (absent when unpriced)",
+  [semconv.ATTR_LANGGRAPH_COST_SOURCE]:
+    "who priced the call: `provider`, `user`, `genai-prices` or `builtin` (with `gen_ai.usage.cost`; a label of the cost metric)",
   [ATTR_LANGGRAPH_LLM_CACHED]: "true when LangChain's response cache answered",
   [ATTR_LANGGRAPH_CACHE_HIT]: "a `ResponseCache` lookup hit",
   [ATTR_LANGGRAPH_CACHE_NAME]: "the `ResponseCache` name",
