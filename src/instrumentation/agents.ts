@@ -17,12 +17,25 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/** The nodes `createReactAgent` can compile; the start node is LangGraph's own. */
+const PREBUILT_REACT_NODES = new Set([
+  "__start__",
+  "agent",
+  "tools",
+  "pre_model_hook",
+  "post_model_hook",
+  "generate_structured_response",
+]);
+
 /**
  * `createReactAgent` (@langchain/langgraph/prebuilt) compiles a graph with an `agent` node
- * and a `tools` node that is a ToolNode; it marks the graph no other way.
+ * and a `tools` node that is a ToolNode; it marks the graph no other way. A graph with any
+ * node of its own beside those is the app's design, not the prebuilt agent: it gets no
+ * agent span unless the app marks it (`lc_agent_name`).
  */
 function isPrebuiltReactAgent(nodes: Record<string, object> | undefined): boolean {
   if (nodes === undefined || !("agent" in nodes)) return false;
+  for (const name of Object.keys(nodes)) if (!PREBUILT_REACT_NODES.has(name)) return false;
   const tools = (nodes.tools as { bound?: { tools?: unknown; handleToolErrors?: unknown } } | undefined)?.bound;
   return Array.isArray(tools?.tools) && tools !== undefined && "handleToolErrors" in tools;
 }
