@@ -24,7 +24,8 @@ import {
   startChild,
   startOtlpReceiver,
 } from "../setup/support.js";
-import { isDict, list, repoPath, requireTool } from "../stack/support.js";
+import { requireStackBinary } from "../stack/binaries.js";
+import { isDict, list, repoPath } from "../stack/support.js";
 import { overrideRules, promQuery, type RunningProcess, startProcess } from "./support.js";
 
 /** Phase lengths at test speed (the rules' windows are 20s here). */
@@ -185,7 +186,7 @@ function diagnostics(): string {
 
 describe("demo scenarios fire their alerts on a real Prometheus", () => {
   beforeAll(async () => {
-    const prometheusBinary = requireTool("prometheus", "prometheus");
+    const prometheusBinary = requireStackBinary("prometheus");
     built = await buildRegister();
     const cli = join(dirname(built.esm), "cli/main.js");
     const nobody = await freePort();

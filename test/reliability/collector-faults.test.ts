@@ -21,8 +21,8 @@ import { type Pipeline, type PipelineOptions, startSetupPipeline } from "./helpe
 
 const RUNS = 120;
 const CONCURRENCY = 16;
-// run + agent, tools, agent nodes + two chat spans and one execute_tool span
-const SPANS_PER_RUN = 7;
+// run + invoke_agent + agent, tools, agent nodes + two chat spans and one execute_tool span
+const SPANS_PER_RUN = 8;
 const SHUTDOWN_DEADLINE_MS = 1500;
 /** Slack on top of the deadline before a shutdown counts as hung (a bound, not a timing). */
 const HANG_MARGIN_MS = 5000;
@@ -130,7 +130,7 @@ describe.each(FAULTS)("collector fault %s", (kind) => {
     // The setup wires the queue to the SDK metrics: it is seen filling, never past its bound.
     expect(active.maxQueueSeen).toBeGreaterThan(0);
     expect(active.maxQueueSeen).toBeLessThanOrEqual(QUEUE.maxQueueSize);
-    // 130 runs x 7 spans through a 64-span queue: a collector that holds each export
+    // 130 runs x 8 spans through a 64-span queue: a collector that holds each export
     // open makes the queue overflow, and the dropped spans are counted.
     const dropped = await active.droppedSpans();
     if (kind === "hang") expect(dropped).toBeGreaterThan(0);
