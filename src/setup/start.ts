@@ -368,9 +368,9 @@ function join(
   registered: RegisteredProviders,
   askedForMetrics: boolean,
 ): ObservabilityHandle {
-  // The auto-instrumentations bring pino and winston instrumentations of their own.
+  // The auto-instrumentations bring http, undici, pino and winston instrumentations of their own.
   const sdkInstrumentations = createInstrumentations(options, {
-    withoutLogInstrumentations: autoInstrumentationsRegistered(),
+    withoutLibraryInstrumentations: autoInstrumentationsRegistered(),
   });
   const instrumentations = sdkInstrumentations.all;
 
