@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { InMemoryCache } from "@langchain/core/caches";
 import { AIMessage } from "@langchain/core/messages";
 import type { ChatGeneration } from "@langchain/core/outputs";
-import Redis from "ioredis";
+import Redis, { type RedisOptions } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ResponseCache, SharedResponseCache, TieredCache } from "../../src/index.js";
 import {
@@ -30,7 +30,7 @@ let redis: RedisServer;
 let telemetry: Telemetry;
 const clients: Redis[] = [];
 
-function client(url = redis.url, options: ConstructorParameters<typeof Redis>[1] = {}): Redis {
+function client(url = redis.url, options: RedisOptions = {}): Redis {
   const c = new Redis(url, { lazyConnect: false, ...options });
   c.on("error", () => {});
   clients.push(c);
@@ -147,12 +147,12 @@ describe("TieredCache", () => {
   });
 
   it("counts tiers that do not report themselves, and treats a throwing tier as a miss", async () => {
-    const broken = new InMemoryCache();
+    const broken = new InMemoryCache<ChatGeneration[]>();
     broken.lookup = async () => {
       throw new Error("tier down");
     };
-    const foreign = new InMemoryCache();
-    const cache = new TieredCache([broken, foreign], { name: "mixed", meterProvider: telemetry.meterProvider });
+    const foreign = new InMemoryCache<ChatGeneration[]>();
+    const cache = new TieredCache<ChatGeneration[]>([broken, foreign], { name: "mixed", meterProvider: telemetry.meterProvider });
     await cache.update("q", LLM, answer("kept"));
     expect(((await cache.lookup("q", LLM)) as ChatGeneration[])[0]!.text).toBe("kept");
     const named = { [ATTR_LANGGRAPH_CACHE_NAME]: "mixed" };
