@@ -26,7 +26,15 @@ export interface InstrumentationChoices {
    * every log record twice.
    */
   withoutLibraryInstrumentations?: boolean;
+  /**
+   * Leave out http and undici: an SDK the app started itself owns its HTTP telemetry
+   * (it registers its http instrumentation or chose not to); ours would re-wrap `http`
+   * and so replace the app's patch, and the configuration the app gave it.
+   */
+  withoutNetworkInstrumentations?: boolean;
 }
+
+const NETWORK_LIBRARIES: readonly string[] = ["http", "undici"];
 
 /**
  * The libraries we instrument besides LangGraph, by the names OTEL_NODE_*_INSTRUMENTATIONS
@@ -80,6 +88,7 @@ function libraryInstrumentations(options: ObservabilityOptions, choices: Instrum
   const brought = new Set((options.instrumentations ?? []).map((i) => i.instrumentationName));
   const libraries = Object.keys(LIBRARY_INSTRUMENTATIONS) as Library[];
   return libraries
+    .filter((library) => choices.withoutNetworkInstrumentations !== true || !NETWORK_LIBRARIES.includes(library))
     .filter((library) => !disabled.includes(library))
     .filter((library) => enabled.length === 0 || enabled.includes(library))
     .filter((library) => !brought.has(LIBRARY_INSTRUMENTATIONS[library].packageName))

@@ -154,5 +154,14 @@ describe("which library instrumentations our setup adds", () => {
     expect(list.filter((n) => n === "@opentelemetry/instrumentation-pino")).toHaveLength(1);
     expect(list).toContain("@opentelemetry/instrumentation-winston");
     expect(names({ env: {} }, true)).toEqual(["langgraph-otel", "langgraph-otel/genai"]);
+    // Joining an SDK the app started: its HTTP telemetry is its own.
+    expect(
+      createInstrumentations({ env: {} }, { withoutNetworkInstrumentations: true }).all.map((i) => i.instrumentationName),
+    ).toEqual([
+      "langgraph-otel",
+      "langgraph-otel/genai",
+      "@opentelemetry/instrumentation-pino",
+      "@opentelemetry/instrumentation-winston",
+    ]);
   });
 });
