@@ -68,13 +68,17 @@ describe("HTTP: a RemoteGraph / fetch client and a graph server in two processes
   });
 
   it("puts the server's graph runs in the client's trace, under the request spans", async () => {
-    const server = app("graph-api-server.mjs", await appEnv(receiver, "graph-server"));
+    const serverEnv = await appEnv(receiver, "graph-server");
+    const server = app("graph-api-server.mjs", serverEnv);
     await server.waitForOutput('"listening"');
     const port = JSON.parse(server.stdout().trim().split("\n").at(-1)!).listening as number;
     const url = `http://127.0.0.1:${port}`;
     const client = app("graph-client.mjs", await appEnv(receiver, "graph-client", { GRAPH_SERVER_URL: url }));
     const out = JSON.parse((await succeeded(client)).trim().split("\n").at(-1)!);
     expect(out.answers).toEqual(["remote answer to where is my order?", "remote answer to where is my order?"]);
+    // A scrape of the server's own /metrics port is not the app's traffic: no span.
+    const scrape = await fetch(`http://127.0.0.1:${serverEnv.OTEL_EXPORTER_PROMETHEUS_PORT}/metrics`);
+    expect(scrape.status).toBe(200);
     await fetch(`${url}/quit`);
     await succeeded(server);
 
@@ -121,6 +125,7 @@ describe("HTTP: a RemoteGraph / fetch client and a graph server in two processes
       expect(remoteRun.traceId).toBe(callerRun.traceId);
       one(serverSpans, `responder under ${route}`, (s) => s.parentSpanId === remoteRun.spanId);
     }
+    expect(serverSpans.filter((s) => s.attributes["url.path"] === "/metrics")).toEqual([]);
     // One trace: every span both processes exported, but for the test's own GET /quit.
     const quit = one(serverSpans, "GET /quit", (s) => s.kind === SPAN_KIND_SERVER && s.attributes["url.path"] === "/quit");
     const traces = new Set([...clientSpans, ...serverSpans].map((s) => s.traceId).filter((t) => t !== quit.traceId));
