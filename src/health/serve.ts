@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { markOwnServer } from "../setup/own-servers.js";
+import { markOwnServer } from "./own-servers.js";
 import type { HealthHandler } from "./handler.js";
 
 export interface HealthServer {

@@ -7,7 +7,7 @@ import type { tracing } from "@opentelemetry/sdk-node";
 import { GenAIInstrumentation } from "../genai/index.js";
 import { LangGraphInstrumentation } from "../instrumentation/index.js";
 import type { ObservabilityOptions } from "./options.js";
-import { isOwnServerSocket } from "./own-servers.js";
+import { isOwnServerSocket } from "../health/own-servers.js";
 
 export interface SdkInstrumentations {
   langgraph: LangGraphInstrumentation;

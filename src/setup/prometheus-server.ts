@@ -3,7 +3,7 @@ import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Sourced } from "./env-parse.js";
 import { ObservabilityConfigError } from "./errors.js";
 import type { FailureReporter } from "./failure-reporter.js";
-import { markOwnServer } from "./own-servers.js";
+import { markOwnServer } from "../health/own-servers.js";
 
 export interface MetricsEndpoint {
   /** The reader to give the MeterProvider. */
