@@ -1,19 +1,37 @@
 // What the zero-code entry adds to an app's start: peak RSS, heap, time to the first
 // finished graph run and time to exit, for the unmodified example agent as a pure ES
 // module app (`--import langgraph-otel/register`) and as a CommonJS app (`-r`), each
-// measured against the same app without it, in alternating rounds (median of rounds).
+// measured against the same app without it, in alternating rounds (median of rounds),
+// on each Node major of --runtimes (others than this process's via `npx -y node@<major>`).
 //
-//   npm run build && node bench/register-startup.mjs [--rounds 7]
+//   npm run build && node bench/register-startup.mjs [--rounds 7] [--runtimes 20,24]
+//     [--bound-mb 60] [--readme]
 //
+// --readme rewrites the table between the register-bench markers in README.md.
 // Each child exports to an OTLP/HTTP sink on loopback and serves /metrics on a free
 // port, as the register entry does by default. Not a test: it prints, it never fails.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { nodeBinary } from "./runtimes.mjs";
 
-const { values: flags } = parseArgs({ options: { rounds: { type: "string", default: "7" } } });
+const { values: flags } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "7" },
+    runtimes: { type: "string", default: "20,24" },
+    "bound-mb": { type: "string", default: "60" },
+    readme: { type: "boolean", default: false },
+  },
+});
 const rounds = Number(flags.rounds);
+const boundMb = Number(flags["bound-mb"]);
+const runtimes = flags.runtimes.split(",").map((major) => {
+  const node = nodeBinary(major.trim());
+  return { node, version: execFileSync(node, ["-p", "process.versions.node"], { encoding: "utf8" }).trim() };
+});
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const PROBE = here("./rss-probe.cjs");
 
@@ -51,11 +69,11 @@ const sink = createServer((req, res) => {
 await new Promise((resolve) => sink.listen(0, "127.0.0.1", resolve));
 const endpoint = `http://127.0.0.1:${sink.address().port}`;
 
-async function measure(mode) {
+async function measure(node, mode) {
   const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, AGENT_NODE_MS: "0" };
   env.OTEL_EXPORTER_PROMETHEUS_PORT = String(await freePort());
   const started = performance.now();
-  const child = spawn(process.execPath, ["-r", PROBE, ...mode.args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(node, ["-r", PROBE, ...mode.args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let firstRunMs;
   let stderr = "";
   child.stdout.on("data", () => {
@@ -72,11 +90,14 @@ async function measure(mode) {
   return { firstRunMs, exitMs, rssMb: maxRssKb / 1024, heapMb: heapUsed / 1024 / 1024 };
 }
 
-const samples = MODES.map(() => []);
+const loadAtStart = loadavg()[0];
+// samples[runtime][mode]: alternate the order every round so that drift of the machine
+// hits every runtime and mode alike.
+const samples = runtimes.map(() => MODES.map(() => []));
+const cells = runtimes.flatMap((_, r) => MODES.map((_, m) => [r, m]));
 for (let round = 0; round < rounds; round++) {
-  // Alternate the order so drift of the machine hits every mode alike.
-  const order = round % 2 === 0 ? MODES.keys() : [...MODES.keys()].reverse();
-  for (const i of order) samples[i].push(await measure(MODES[i]));
+  const order = round % 2 === 0 ? cells : [...cells].reverse();
+  for (const [r, m] of order) samples[r][m].push(await measure(runtimes[r].node, MODES[m]));
 }
 sink.close();
 
@@ -85,18 +106,48 @@ const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 const fmt = (value, digits = 0) => value.toFixed(digits);
-console.log(`register entry start-up, node ${process.version}, median of ${rounds} rounds`);
-console.log("| app | variant | peak RSS MB | heap MB | first run ms | exit ms |");
-console.log("|---|---|---|---|---|---|");
-const rows = MODES.map((mode, i) => {
-  const pick = (key) => median(samples[i].map((s) => s[key]));
-  return { mode, rss: pick("rssMb"), heap: pick("heapMb"), first: pick("firstRunMs"), exit: pick("exitMs") };
-});
+const rows = runtimes.flatMap((runtime, r) =>
+  MODES.map((mode, m) => {
+    const pick = (key) => median(samples[r][m].map((s) => s[key]));
+    return {
+      runtime: `Node ${runtime.version}`,
+      mode,
+      rss: pick("rssMb"),
+      heap: pick("heapMb"),
+      first: pick("firstRunMs"),
+      exit: pick("exitMs"),
+    };
+  }),
+);
+const lines = [
+  "| runtime | app | variant | peak RSS MB | heap MB | first run ms | exit ms |",
+  "|---|---|---|---|---|---|---|",
+];
+let worstRss = 0;
 for (const row of rows) {
-  const base = rows.find((r) => r.mode.name === row.mode.name && r.mode.variant === "plain");
+  const base = rows.find((r) => r.runtime === row.runtime && r.mode.name === row.mode.name && r.mode.variant === "plain");
+  if (row !== base) worstRss = Math.max(worstRss, row.rss - base.rss);
   const delta = (key, digits = 0) =>
     row === base ? fmt(row[key], digits) : `${fmt(row[key], digits)} (+${fmt(row[key] - base[key], digits)})`;
-  console.log(
-    `| ${row.mode.name} | ${row.mode.variant} | ${delta("rss")} | ${delta("heap", 1)} | ${delta("first")} | ${delta("exit")} |`,
+  lines.push(
+    `| ${row.runtime} | ${row.mode.name} | ${row.mode.variant} | ${delta("rss")} | ${delta("heap", 1)} | ${delta("first")} | ${delta("exit")} |`,
   );
+}
+const table = lines.join("\n");
+console.log(
+  `register entry start-up, median of ${rounds} rounds, ${cpus().length} CPUs, ` +
+    `load average ${fmt(loadAtStart, 1)} at start and ${fmt(loadavg()[0], 1)} at the end`,
+);
+console.log(table);
+console.log(
+  `largest peak RSS added: +${fmt(worstRss)} MB (bound +${boundMb} MB: ${worstRss <= boundMb ? "within" : "ABOVE"})`,
+);
+
+if (flags.readme) {
+  const readme = fileURLToPath(new URL("../README.md", import.meta.url));
+  const text = readFileSync(readme, "utf8");
+  const pattern = /(<!-- register-bench:start -->\n)[\s\S]*?(<!-- register-bench:end -->)/;
+  if (!pattern.test(text)) throw new Error("README.md has no register-bench markers");
+  writeFileSync(readme, text.replace(pattern, `$1${table}\n$2`));
+  console.log("README.md table rewritten");
 }

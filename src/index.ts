@@ -4,6 +4,10 @@ export {
   type LangGraphInstrumentationConfig,
   type NodeAttemptEntry,
   type NodeAttemptInfo,
+  type HookedSpanKind,
+  type SpanHooksConfig,
+  type SpanResponseInfo,
+  type SpanStartInfo,
 } from "./instrumentation/index.js";
 export * from "./semconv.js";
 export * from "./genai/index.js";

@@ -17,6 +17,10 @@ export const SPAN_EXECUTE_TOOL = "execute_tool";
 /** A LangChain retriever call: `retrieval {retriever}` (GenAI conventions: `gen_ai.retrieval`). */
 export const SPAN_RETRIEVAL = "retrieval";
 export const SPAN_TEXT_COMPLETION = "text_completion";
+/** An agent run (createAgent, createReactAgent): `invoke_agent {gen_ai.agent.name}`. */
+export const SPAN_INVOKE_AGENT = "invoke_agent";
+/** An embeddings call (LangChain `Embeddings`): `embeddings {gen_ai.request.model}`. */
+export const SPAN_EMBEDDINGS = "embeddings";
 
 // ---------------------------------------------------------------------------------------
 // Attributes: OTel GenAI and general conventions
@@ -24,6 +28,16 @@ export const SPAN_TEXT_COMPLETION = "text_completion";
 export const ATTR_GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
 export const ATTR_GEN_AI_WORKFLOW_NAME = "gen_ai.workflow.name";
 export const ATTR_GEN_AI_CONVERSATION_ID = "gen_ai.conversation.id";
+/** The agent's name (createAgent / createReactAgent `name`, else the graph's name). */
+export const ATTR_GEN_AI_AGENT_NAME = "gen_ai.agent.name";
+/** The agent's id, when the agent says (metadata `lc_agent_id`). */
+export const ATTR_GEN_AI_AGENT_ID = "gen_ai.agent.id";
+/** The agent's description, when given to createAgent / createReactAgent. */
+export const ATTR_GEN_AI_AGENT_DESCRIPTION = "gen_ai.agent.description";
+/** Dimensions of the vectors an embeddings call returned. */
+export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = "gen_ai.embeddings.dimension.count";
+/** Number of texts an embeddings call embedded. */
+export const ATTR_LANGGRAPH_EMBEDDINGS_INPUT_COUNT = "langgraph.embeddings.input_count";
 export const ATTR_GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
 export const ATTR_GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
 export const ATTR_GEN_AI_REQUEST_STREAM = "gen_ai.request.stream";
@@ -74,6 +88,8 @@ export const ATTR_LANGGRAPH_NODE_ATTEMPT = "langgraph.node.attempt";
 export const ATTR_LANGGRAPH_TASK_ID = "langgraph.task.id";
 export const ATTR_LANGGRAPH_CHECKPOINT_NS = "langgraph.checkpoint.ns";
 export const ATTR_LANGGRAPH_NODE_TRIGGERS = "langgraph.node.triggers";
+/** On the span of a Functional API `task()` call: the task's name (its span is an attempt). */
+export const ATTR_LANGGRAPH_TASK_NAME = "langgraph.task.name";
 /** The end user a run serves (general semantic conventions), from the run's metadata. */
 export const ATTR_USER_ID = "user.id";
 /** Prefix of the run metadata keys a user allow-lists onto every span of a run. */
@@ -92,6 +108,8 @@ export const ATTR_LANGGRAPH_STATE_OUTPUT = "langgraph.state.output";
  * `langgraph.llm.cost` (the conventions have no cost metric).
  */
 export const ATTR_GEN_AI_USAGE_COST = "gen_ai.usage.cost";
+/** Where `gen_ai.usage.cost` came from (see the `COST_SOURCE_*` values). */
+export const ATTR_LANGGRAPH_COST_SOURCE = "langgraph.cost.source";
 export const ATTR_LANGGRAPH_CACHE_HIT = "langgraph.cache.hit";
 export const ATTR_LANGGRAPH_CACHE_NAME = "langgraph.cache.name";
 export const ATTR_LANGGRAPH_CACHE_RESULT = "langgraph.cache.result";
@@ -123,6 +141,8 @@ export const ATTR_LANGGRAPH_CACHE_SIMILARITY = "langgraph.cache.similarity";
 // Attribute values
 // ---------------------------------------------------------------------------------------
 export const GEN_AI_OPERATION_INVOKE_WORKFLOW = "invoke_workflow";
+export const GEN_AI_OPERATION_INVOKE_AGENT = "invoke_agent";
+export const GEN_AI_OPERATION_EMBEDDINGS = "embeddings";
 export const GEN_AI_OPERATION_CHAT = "chat";
 export const GEN_AI_OPERATION_EXECUTE_TOOL = "execute_tool";
 export const GEN_AI_OPERATION_RETRIEVAL = "retrieval";
@@ -151,6 +171,19 @@ export const OUTCOMES = [
   OUTCOME_PARENT_COMMAND,
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** `langgraph.cost.source`: who priced a model call, in order of precedence. */
+export const COST_SOURCE_PROVIDER = "provider";
+export const COST_SOURCE_USER = "user";
+export const COST_SOURCE_GENAI_PRICES = "genai-prices";
+export const COST_SOURCE_BUILTIN = "builtin";
+export const COST_SOURCES = [
+  COST_SOURCE_PROVIDER,
+  COST_SOURCE_USER,
+  COST_SOURCE_GENAI_PRICES,
+  COST_SOURCE_BUILTIN,
+] as const;
+export type CostSource = (typeof COST_SOURCES)[number];
 
 /** `langgraph.human.decision` */
 export const HUMAN_DECISIONS = ["approved", "rejected", "edited"] as const;
@@ -195,6 +228,11 @@ export const EVENT_LANGGRAPH_FIRST_CHUNK = "langgraph.first_chunk";
 export const EVENT_LANGGRAPH_LLM_RETRY = "langgraph.llm.retry";
 /** The attempt a `langgraph.llm.retry` event starts (2 for the first retry). */
 export const ATTR_LANGGRAPH_LLM_ATTEMPT = "langgraph.llm.attempt";
+/**
+ * GenAI conventions' event (an OTel log record) with a model call's input and output
+ * messages, emitted when content capture includes events (EVENT_ONLY, SPAN_AND_EVENT).
+ */
+export const EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS = "gen_ai.client.inference.operation.details";
 /** Lifecycle log records (event names of OTel log records; off by default). */
 export const EVENT_LANGGRAPH_WORKFLOW_STARTED = "langgraph.workflow.started";
 export const EVENT_LANGGRAPH_WORKFLOW_COMPLETED = "langgraph.workflow.completed";
@@ -216,8 +254,11 @@ export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
 export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = "gen_ai.execute_tool.duration";
-export const METRIC_GEN_AI_RETRIEVAL_DURATION = "gen_ai.retrieval.duration";
+/** Was `gen_ai.retrieval.duration` before 0.2: the conventions define no such metric. */
+export const METRIC_LANGGRAPH_RETRIEVAL_DURATION = "langgraph.retrieval.duration";
 export const METRIC_LANGGRAPH_LLM_COST = "langgraph.llm.cost";
+/** Model calls that reported tokens but that no price source could price. */
+export const METRIC_LANGGRAPH_LLM_COST_UNPRICED = "langgraph.llm.cost.unpriced";
 export const METRIC_LANGGRAPH_LLM_RETRIES = "langgraph.llm.retries";
 export const METRIC_LANGGRAPH_RETRY_ATTEMPTS = "langgraph.retry.attempts";
 export const METRIC_LANGGRAPH_CIRCUIT_BREAKER_STATE = "langgraph.circuit_breaker.state";
@@ -361,7 +402,7 @@ export const METRICS: readonly MetricDefinition[] = [
     name: METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
     kind: "histogram",
     unit: "s",
-    description: "Duration of a model call.",
+    description: "Duration of a model call (chat, text_completion) or an embeddings call.",
     attributes: [
       ATTR_GEN_AI_OPERATION_NAME,
       ATTR_GEN_AI_REQUEST_MODEL,
@@ -377,7 +418,7 @@ export const METRICS: readonly MetricDefinition[] = [
     attributes: [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME],
   },
   {
-    name: METRIC_GEN_AI_RETRIEVAL_DURATION,
+    name: METRIC_LANGGRAPH_RETRIEVAL_DURATION,
     kind: "histogram",
     unit: "s",
     description: "Duration of a retriever call.",
@@ -407,8 +448,16 @@ export const METRICS: readonly MetricDefinition[] = [
     name: METRIC_LANGGRAPH_LLM_COST,
     kind: "counter",
     unit: "USD",
-    description: "Cost of model calls, from the price table.",
-    attributes: [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_WORKFLOW_NAME],
+    description:
+      "Cost of model calls: the provider's own figure, else the user's prices, else @pydantic/genai-prices, else the built-in table.",
+    attributes: [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_COST_SOURCE],
+  },
+  {
+    name: METRIC_LANGGRAPH_LLM_COST_UNPRICED,
+    kind: "counter",
+    unit: "{call}",
+    description: "Model calls that reported tokens but no price source knew the model (they have no cost).",
+    attributes: [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_WORKFLOW_NAME],
   },
   {
     name: METRIC_LANGGRAPH_RETRY_ATTEMPTS,

@@ -14,6 +14,7 @@ import {
   METRIC_LANGGRAPH_INTERRUPT_WAIT,
   METRIC_LANGGRAPH_INTERRUPTS,
   METRIC_LANGGRAPH_LLM_COST,
+  METRIC_LANGGRAPH_LLM_COST_UNPRICED,
   OUTCOME_ERROR,
   type HumanDecision,
 } from "../../src/semconv.js";
@@ -42,6 +43,7 @@ const tokens = sel(
   MATCH.node,
 );
 const cost = sel(promMetric(METRIC_LANGGRAPH_LLM_COST), MATCH.service, MATCH.workflow);
+const unpriced = sel(promMetric(METRIC_LANGGRAPH_LLM_COST_UNPRICED), MATCH.service, MATCH.workflow);
 // Model and tool durations carry no workflow label (the GenAI conventions define theirs).
 const modelBuckets = sel(bucket(METRIC_GEN_AI_CLIENT_OPERATION_DURATION), MATCH.service);
 const failedToolCalls = sel(
@@ -90,7 +92,7 @@ export function llmToolsDashboard(): Dashboard {
         .title("Cost rate by model (USD per hour)")
         .unit("currencyUSD")
         .withTarget(prom(`${sumRate(cost, [LABEL.model])} * 3600`, `{{${LABEL.model}}}`))
-        .span(8),
+        .span(6),
     )
     .withPanel(
       new StatPanel()
@@ -98,7 +100,18 @@ export function llmToolsDashboard(): Dashboard {
         .unit("currencyUSD")
         .decimals(4)
         .withTarget(prom(`sum(increase(${cost}[${RANGE}]))`))
-        .span(4),
+        .span(3),
+    )
+    .withPanel(
+      new StatPanel()
+        .title("Unpriced model calls")
+        .description(
+          "Calls with tokens that no price source knew (no cost recorded): the cost panels undercount by these. Add the model to the `prices` option.",
+        )
+        .unit("short")
+        .decimals(0)
+        .withTarget(promOrZero(`sum(increase(${unpriced}[${RANGE}]))`))
+        .span(3),
     )
     .withRow(new RowBuilder("Latency and failures"))
     .withPanel(

@@ -2,7 +2,9 @@ import type { DiagLogger, Tracer } from "@opentelemetry/api";
 import type { ContentPolicy } from "./content/policy.js";
 import type { GenAIInstruments } from "./metrics.js";
 import type { RunTracker } from "./runs.js";
-import type { PriceTable } from "./types.js";
+import type { Logger } from "@opentelemetry/api-logs";
+import type { Pricing } from "./cost.js";
+import type { SpanHooksConfig } from "../instrumentation/types.js";
 
 /** What the callback handler reads from the instrumentation on each call. */
 export interface GenAIHost {
@@ -12,13 +14,17 @@ export interface GenAIHost {
   /** Undefined when metrics are switched off. */
   readonly instruments: GenAIInstruments | undefined;
   readonly content: ContentPolicy;
-  readonly prices: PriceTable;
+  readonly pricing: Pricing;
+  /** Where `gen_ai.client.inference.operation.details` events go (content capture). */
+  readonly logger: Logger;
   readonly diag: DiagLogger;
   readonly runs: RunTracker;
+  /** The span hooks of the config (model and tool spans). */
+  readonly hooks: SpanHooksConfig;
 }
 
 /** LangChain `ls_provider` values → `gen_ai.provider.name` well-known values. */
-const PROVIDERS: Record<string, string> = {
+export const PROVIDERS: Readonly<Record<string, string>> = {
   openai: "openai",
   azure: "azure.ai.openai",
   azure_openai: "azure.ai.openai",

@@ -5,13 +5,13 @@ import { ATTR_GEN_AI_WORKFLOW_NAME, ATTR_LANGGRAPH_HUMAN_DECISION } from "../sem
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { ContentPolicy } from "./content/policy.js";
 import { entryDefinition, importCopies, loadedRequireCopies, type PackageEntry } from "../module-copies.js";
+import { EmbeddingsCalls } from "./embeddings.js";
 import { GenAICallbackHandler } from "./handler.js";
 import type { GenAIHost } from "./host.js";
 import {
   type DecisionRecorder,
   type HumanDecisionOptions,
   InterruptLinkSpanProcessor,
-  InterruptTracker,
   setDecisionRecorder,
 } from "./human-in-the-loop.js";
 import {
@@ -23,13 +23,15 @@ import {
   wrapToolCall,
 } from "./inject.js";
 import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
-import { buildPriceTable } from "./pricing.js";
+import { type Pricing, pricingOf } from "./cost.js";
+import { loadMaintainedPrices } from "./price-source.js";
 import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
 import { CACHED_GENERATE_METHOD, countCacheLookups } from "./cache-lookups.js";
 import { asyncCallerPrototypeOf, countAttempts, retryingMethodsOf } from "./llm-retries.js";
 import { RunTracker } from "./runs.js";
 import { useNodeRegistry } from "../instrumentation/node-registry.js";
-import type { GenAIInstrumentationConfig, PriceTable } from "./types.js";
+import type { Logger } from "@opentelemetry/api-logs";
+import type { GenAIInstrumentationConfig } from "./types.js";
 
 /** The entry of @langchain/core that exports `CallbackManager`. */
 const CALLBACK_MANAGER_ENTRY: PackageEntry = {
@@ -58,6 +60,25 @@ const CHAT_MODELS_ENTRY: PackageEntry = {
   subpath: "./language_models/chat_models",
 };
 
+/** The entry of @langchain/core that exports `VectorStore` (where embeddings are first seen). */
+const VECTORSTORES_ENTRY: PackageEntry = {
+  packageName: "@langchain/core",
+  subpath: "./vectorstores",
+};
+
+/** VectorStore methods that embed the query with `this.embeddings` (base-class code). */
+const VECTORSTORE_QUERY_METHODS = ["similaritySearch", "similaritySearchWithScore"] as const;
+
+/** `VectorStore.prototype` of a loaded `@langchain/core/vectorstores`, if any. */
+function vectorStorePrototypeOf(moduleExports: unknown): Record<string, unknown> | undefined {
+  if ((typeof moduleExports !== "object" && typeof moduleExports !== "function") || moduleExports === null) {
+    return undefined;
+  }
+  const cls = (moduleExports as { VectorStore?: unknown }).VectorStore;
+  const proto = typeof cls === "function" ? (cls as { prototype?: Record<string, unknown> }).prototype : undefined;
+  return typeof proto?.similaritySearch === "function" ? proto : undefined;
+}
+
 /** Instrumentation scope of the model, tool and human-in-the-loop telemetry. */
 export const GENAI_INSTRUMENTATION_NAME = `${PACKAGE_NAME}/genai`;
 
@@ -68,8 +89,7 @@ export const GENAI_INSTRUMENTATION_NAME = `${PACKAGE_NAME}/genai`;
  *
  * `enable()` patches the static `CallbackManager.configure` (called by model, tool and
  * retriever runs, not by chains) of both the CommonJS and the ES module copy of `@langchain/core` (the CJS copy before `enable()` returns, the ESM copy
- * once `ready` resolves); `disable()` removes the patches. Interrupt → resume links need
- * `spanProcessor` on the tracer provider.
+ * once `ready` resolves); `disable()` removes the patches.
  */
 export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentationConfig> {
   // The base constructor calls setConfig, _updateMetricInstruments and enable before
@@ -78,11 +98,10 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _ready: Promise<void> | undefined;
   declare private _instruments: GenAIInstruments | undefined;
   declare private _content: ContentPolicy | undefined;
-  declare private _prices: PriceTable | undefined;
+  declare private _pricing: Pricing | undefined;
   declare private _host: GenAIHost | undefined;
   declare private _handler: GenAICallbackHandler | undefined;
   declare private _runs: RunTracker | undefined;
-  declare private _tracker: InterruptTracker | undefined;
   declare private _processor: InterruptLinkSpanProcessor | undefined;
   declare private _managers: Set<CallbackManagerClass> | undefined;
   declare private _toolPrototypes: Set<{ call: ToolCall }> | undefined;
@@ -91,6 +110,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   declare private _providerContext: ProviderContext | undefined;
   declare private _callerPrototypes: Set<Record<string, unknown>> | undefined;
   declare private _recorder: DecisionRecorder | undefined;
+  declare private _embeddings: EmbeddingsCalls | undefined;
+  declare private _embeddingTargets: Set<unknown> | undefined;
+  declare private _vectorStorePrototypes: Set<Record<string, unknown>> | undefined;
 
   constructor(config: GenAIInstrumentationConfig = {}) {
     super(GENAI_INSTRUMENTATION_NAME, PACKAGE_VERSION, config);
@@ -108,11 +130,11 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   }
 
   /**
-   * Links resumed runs to the interrupted run and records `langgraph.interrupt.wait`.
-   * Register it on the tracer provider (`spanProcessors: [..., genai.spanProcessor]`).
+   * @deprecated A no-op kept for code that registers it: the LangGraph instrumentation
+   * links resumed runs to interrupted ones itself, across processes (`interruptLinks`).
    */
   get spanProcessor(): InterruptLinkSpanProcessor {
-    this._processor ??= new InterruptLinkSpanProcessor(this._interruptTracker());
+    this._processor ??= new InterruptLinkSpanProcessor();
     return this._processor;
   }
 
@@ -124,6 +146,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       entryDefinition(TOOLS_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchTools(copy)),
       entryDefinition(CHAT_MODELS_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchChatModels(copy)),
       entryDefinition(ASYNC_CALLER_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchAsyncCaller(copy)),
+      entryDefinition(VECTORSTORES_ENTRY, SUPPORTED_CORE_VERSIONS, (copy) => this._patchVectorStores(copy)),
     ];
   }
 
@@ -134,7 +157,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
   override setConfig(config: GenAIInstrumentationConfig = {}): void {
     super.setConfig(config);
     this._content = undefined;
-    this._prices = undefined;
+    this._pricing = undefined;
   }
 
   override enable(): void {
@@ -147,7 +170,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     for (const copy of loadedRequireCopies(TOOLS_ENTRY, onError)) this._patchTools(copy);
     for (const copy of loadedRequireCopies(CHAT_MODELS_ENTRY, onError)) this._patchChatModels(copy);
     for (const copy of loadedRequireCopies(ASYNC_CALLER_ENTRY, onError)) this._patchAsyncCaller(copy);
+    for (const copy of loadedRequireCopies(VECTORSTORES_ENTRY, onError)) this._patchVectorStores(copy);
     for (const target of this._manualTargets ?? []) this._patchCopy(target);
+    for (const target of this._embeddingTargets ?? []) this._embeddingCalls().note(target);
     this._recorder = (decision, options) => this._recordDecision(decision, options);
     setDecisionRecorder(this._recorder);
     this._ready = Promise.all([
@@ -163,6 +188,12 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       importCopies(ASYNC_CALLER_ENTRY, onError).then((copies) => {
         if (this._active === true) for (const copy of copies) this._patchAsyncCaller(copy);
       }),
+      importCopies(VECTORSTORES_ENTRY, onError).then((copies) => {
+        if (this._active === true) for (const copy of copies) this._patchVectorStores(copy);
+      }),
+      this._config.replaceDefaultPrices === true
+        ? undefined
+        : loadMaintainedPrices((err) => this._diag.warn("@pydantic/genai-prices not loadable; built-in prices only", err)),
     ]).then(() => undefined);
   }
 
@@ -184,9 +215,13 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       for (const { name } of retryingMethodsOf(proto)) this._unwrap(proto, name);
     }
     this._callerPrototypes?.clear();
+    for (const proto of this._vectorStorePrototypes ?? []) {
+      for (const method of VECTORSTORE_QUERY_METHODS) this._unwrap(proto, method);
+    }
+    this._vectorStorePrototypes?.clear();
+    this._embeddings?.unwrapAll();
     if (this._recorder !== undefined) setDecisionRecorder(undefined);
     this._recorder = undefined;
-    this._tracker?.clear();
     // Calls LangChain will never end (abandoned streams, runs cut off) end now, not never.
     this._handler?.endAll();
   }
@@ -203,7 +238,8 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
       callbackManagerOf(coreModule) === undefined &&
       structuredToolPrototypeOf(coreModule) === undefined &&
       baseChatModelPrototypeOf(coreModule) === undefined &&
-      asyncCallerPrototypeOf(coreModule) === undefined
+      asyncCallerPrototypeOf(coreModule) === undefined &&
+      vectorStorePrototypeOf(coreModule) === undefined
     ) {
       throw new TypeError(
         "langgraph-otel: manuallyInstrument expects the exports of @langchain/core/callbacks/manager, @langchain/core/tools or @langchain/core/language_models/chat_models",
@@ -212,6 +248,56 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._manualTargets ??= new Set();
     this._manualTargets.add(coreModule);
     if (this._active === true) this._patchCopy(coreModule);
+  }
+
+  /**
+   * Traces the `embedQuery` / `embedDocuments` calls of an Embeddings instance or class
+   * (its class's methods are wrapped: every instance of it is covered). Embeddings a
+   * VectorStore searches with are found by themselves; use this for embeddings called
+   * directly. Remembered across disable/enable.
+   */
+  instrumentEmbeddings(embeddings: object): void {
+    this._embeddingTargets ??= new Set();
+    this._embeddingTargets.add(embeddings);
+    if (this._active === true) this._embeddingCalls().note(embeddings);
+  }
+
+  private _embeddingCalls(): EmbeddingsCalls {
+    this._embeddings ??= new EmbeddingsCalls(this._genaiHost(), this._wrapper());
+    return this._embeddings;
+  }
+
+  private _wrapper(): Wrapper {
+    return {
+      wrap: (target, name, wrap) => this._wrap(target, name, wrap as never),
+      unwrap: (target, name) => this._unwrap(target, name),
+    };
+  }
+
+  /** A vector store's query embeds with `this.embeddings`: its class gets traced first. */
+  private _patchVectorStores(copy: unknown): void {
+    const proto = vectorStorePrototypeOf(copy);
+    if (proto === undefined) return;
+    this._vectorStorePrototypes ??= new Set();
+    if (this._vectorStorePrototypes.has(proto)) return;
+    const active = () => this._active === true;
+    const note = (embeddings: unknown) => this._embeddingCalls().note(embeddings);
+    const onError = (err: unknown) => this._diag.error("tracing a vector store's embeddings failed", err);
+    for (const method of VECTORSTORE_QUERY_METHODS) {
+      if (typeof proto[method] !== "function" || isWrapped(proto[method])) continue;
+      this._wrap(proto, method, ((original: (...args: unknown[]) => unknown) =>
+        function (this: { embeddings?: unknown }, ...args: unknown[]) {
+          if (active()) {
+            try {
+              note(this.embeddings);
+            } catch (err) {
+              onError(err);
+            }
+          }
+          return original.apply(this, args);
+        }) as never);
+    }
+    this._vectorStorePrototypes.add(proto);
   }
 
   /** Records a human decision on this instrumentation's meter (see recordHumanDecision). */
@@ -230,6 +316,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._patchTools(copy);
     this._patchChatModels(copy);
     this._patchAsyncCaller(copy);
+    this._patchVectorStores(copy);
     const manager = callbackManagerOf(copy);
     if (manager === undefined) return;
     this._managers ??= new Set();
@@ -260,11 +347,7 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._modelPrototypes ??= new Set();
     if (this._modelPrototypes.has(proto) || isWrapped(proto._generateUncached)) return;
     const models = this.handler.models;
-    const wrapper: Wrapper = {
-      wrap: (target, name, wrap) => this._wrap(target, name, wrap as never),
-      unwrap: (target, name) => this._unwrap(target, name),
-    };
-    this._providerContext ??= new ProviderContext((runId) => models.spanContextOf(runId), wrapper);
+    this._providerContext ??= new ProviderContext((runId) => models.spanContextOf(runId), this._wrapper());
     const provider = this._providerContext;
     const active = () => this._active === true;
     for (const method of MODEL_ENTRY_METHODS) {
@@ -306,14 +389,6 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._callerPrototypes.add(proto);
   }
 
-  private _interruptTracker(): InterruptTracker {
-    this._tracker ??= new InterruptTracker(
-      () => (this._config.enableMetrics === false ? undefined : this._instruments),
-      () => this._active === true,
-    );
-    return this._tracker;
-  }
-
   private _genaiHost(): GenAIHost {
     if (this._host !== undefined) return this._host;
     // The handler sees the instrumentation through this view, which always reads the
@@ -332,17 +407,25 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
         return self._config.enableMetrics === false ? undefined : self._instruments;
       },
       get content(): ContentPolicy {
-        self._content ??= new ContentPolicy(self._config, (err) =>
-          self._diag.error("redaction hook failed; value redacted", err),
+        self._content ??= new ContentPolicy(
+          self._config,
+          (err) => self._diag.error("redaction hook failed; value redacted", err),
+          (message) => self._diag.warn(message),
         );
         return self._content;
       },
-      get prices(): PriceTable {
-        self._prices ??= buildPriceTable(self._config.prices, self._config.replaceDefaultPrices);
-        return self._prices;
+      get pricing(): Pricing {
+        self._pricing ??= pricingOf(self._config);
+        return self._pricing;
+      },
+      get logger(): Logger {
+        return self.logger;
       },
       get diag(): DiagLogger {
         return self._diag;
+      },
+      get hooks(): GenAIInstrumentationConfig {
+        return self._config;
       },
       runs,
     };

@@ -6,16 +6,15 @@ import {
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
-  METRIC_GEN_AI_RETRIEVAL_DURATION,
+  METRIC_LANGGRAPH_RETRIEVAL_DURATION,
   METRIC_LANGGRAPH_HUMAN_DECISIONS,
-  METRIC_LANGGRAPH_INTERRUPT_WAIT,
   METRIC_LANGGRAPH_LLM_COST,
+  METRIC_LANGGRAPH_LLM_COST_UNPRICED,
   METRIC_LANGGRAPH_LLM_RETRIES,
   TOKEN_BUCKETS,
-  WAIT_BUCKETS_SECONDS,
 } from "../semconv.js";
 
-/** The model, tool, cost and human-in-the-loop instruments of the contract. */
+/** The model, tool, cost and human-decision instruments of the contract. */
 export interface GenAIInstruments {
   tokenUsage: Histogram;
   operationDuration: Histogram;
@@ -23,8 +22,8 @@ export interface GenAIInstruments {
   toolDuration: Histogram;
   retrievalDuration: Histogram;
   cost: Counter;
+  costUnpriced: Counter;
   llmRetries: Counter;
-  interruptWait: Histogram;
   humanDecisions: Counter;
 }
 
@@ -47,15 +46,15 @@ export function createGenAIInstruments(meter: Meter): GenAIInstruments {
       durationHistogramOptions(METRIC_GEN_AI_EXECUTE_TOOL_DURATION),
     ),
     retrievalDuration: meter.createHistogram(
-      METRIC_GEN_AI_RETRIEVAL_DURATION,
-      durationHistogramOptions(METRIC_GEN_AI_RETRIEVAL_DURATION),
+      METRIC_LANGGRAPH_RETRIEVAL_DURATION,
+      durationHistogramOptions(METRIC_LANGGRAPH_RETRIEVAL_DURATION),
     ),
     cost: meter.createCounter(METRIC_LANGGRAPH_LLM_COST, metricOptions(METRIC_LANGGRAPH_LLM_COST)),
+    costUnpriced: meter.createCounter(
+      METRIC_LANGGRAPH_LLM_COST_UNPRICED,
+      metricOptions(METRIC_LANGGRAPH_LLM_COST_UNPRICED),
+    ),
     llmRetries: meter.createCounter(METRIC_LANGGRAPH_LLM_RETRIES, metricOptions(METRIC_LANGGRAPH_LLM_RETRIES)),
-    interruptWait: meter.createHistogram(METRIC_LANGGRAPH_INTERRUPT_WAIT, {
-      ...metricOptions(METRIC_LANGGRAPH_INTERRUPT_WAIT),
-      advice: { explicitBucketBoundaries: WAIT_BUCKETS_SECONDS },
-    }),
     humanDecisions: meter.createCounter(
       METRIC_LANGGRAPH_HUMAN_DECISIONS,
       metricOptions(METRIC_LANGGRAPH_HUMAN_DECISIONS),

@@ -1,4 +1,5 @@
 import { type Attributes, type Context, context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { type LogAttributes, SeverityNumber } from "@opentelemetry/api-logs";
 import { whenNodeAttemptEnds } from "../instrumentation/node-registry.js";
 import { errorType, outcomeOfError, recordSpanError, secondsSince, spanName } from "../instrumentation/utils.js";
 import {
@@ -25,19 +26,24 @@ import {
   ATTR_LANGGRAPH_LLM_CACHED,
   ATTR_LANGGRAPH_OUTCOME,
   ATTR_GEN_AI_USAGE_COST,
+  ATTR_LANGGRAPH_COST_SOURCE,
   ATTR_LANGGRAPH_NODE_NAME,
   ATTR_LANGGRAPH_LLM_ATTEMPT,
+  EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
   EVENT_LANGGRAPH_FIRST_CHUNK,
   EVENT_LANGGRAPH_LLM_RETRY,
   GEN_AI_TOKEN_TYPE_INPUT,
   GEN_AI_TOKEN_TYPE_OUTPUT,
   OUTCOME_CANCELLED,
   OUTCOME_ERROR,
+  OUTCOME_OK,
+  type Outcome,
 } from "../semconv.js";
-import { inputMessages, outputMessages } from "./content/messages.js";
+import { applyResponseHook, applyStartSpanHook } from "../instrumentation/span-hooks.js";
+import { type GenAIMessage, inputMessages, outputMessages } from "./content/messages.js";
 import { asDict, type GenAIHost, nonEmptyString, providerName, requestModelOf } from "./host.js";
-import { costOf, findPrice } from "./pricing.js";
-import { readModelResponse, type TokenUsage } from "./usage.js";
+import { resolveCost } from "./cost.js";
+import { type ModelResponseInfo, readModelResponse, type TokenUsage } from "./usage.js";
 import { setCacheLookupAttributes, takeCacheLookup } from "../cache/index.js";
 import { metricErrorType } from "../series-budget.js";
 import { MAX_OPEN_CALLS } from "./open-calls.js";
@@ -51,10 +57,14 @@ interface ModelCall {
   /** Attributes shared by the duration, token and cost metrics. */
   model: string | undefined;
   provider: string | undefined;
+  /** LangChain's own provider id (`ls_provider`): the price source's key. */
+  lsProvider: string | undefined;
   workflowName: string | undefined;
   nodeName: string | undefined;
   /** The LangGraph task the call ran in: where a ResponseCache lookup is published. */
   checkpointNs: string | undefined;
+  /** The prompt, kept for the details event (only when content goes into events). */
+  inputs: GenAIMessage[] | undefined;
 }
 
 export interface ModelStart {
@@ -105,8 +115,17 @@ export class ModelCalls {
     if (placement.nodeName !== undefined) attributes[ATTR_LANGGRAPH_NODE_NAME] = placement.nodeName;
 
     const name = model === undefined ? call.spanPrefix : spanName(call.spanPrefix, model);
+    if (host.hooks.startSpanHook !== undefined) {
+      applyStartSpanHook(host.hooks, host.diag, { kind: "model", name, attributes, config: metadata }, attributes);
+    }
     const span = host.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, placement.context);
-    const input = host.content.render(inputMessages(call.input));
+    const { content } = host;
+    // Messages are built only when some content is captured (they cost a walk of the prompt).
+    const inputs =
+      content.enabled || content.events
+        ? inputMessages(call.input, { maxInlineLength: content.maxInlineLength })
+        : undefined;
+    const input = content.render(inputs);
     if (input !== undefined) span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, input);
 
     host.runs.note(call.runId, call.parentRunId, checkpointNs);
@@ -121,9 +140,11 @@ export class ModelCalls {
       startedAt: performance.now(),
       model,
       provider,
+      lsProvider: nonEmptyString(metadata?.ls_provider),
       workflowName: placement.workflowName,
       nodeName: placement.nodeName,
       checkpointNs,
+      inputs: content.events ? inputs : undefined,
     };
     this.calls.set(call.runId, open);
     this.bySpan.set(span, open);
@@ -190,13 +211,54 @@ export class ModelCalls {
     const lookup = call.checkpointNs === undefined ? undefined : takeCacheLookup(call.checkpointNs);
     if (lookup !== undefined) setCacheLookupAttributes(span, lookup);
     setUsageAttributes(span, response.usage);
-    const output_ = this.host.content.render(outputMessages(response.messages, response.finishReasons));
-    if (output_ !== undefined) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, output_);
+    const { content } = this.host;
+    const outputs =
+      content.enabled || content.events
+        ? outputMessages(response.messages, response.finishReasons, { maxInlineLength: content.maxInlineLength })
+        : undefined;
+    const rendered = content.render(outputs);
+    if (rendered !== undefined) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, rendered);
+    if (content.events) this.emitDetails(call, response, outputs);
 
     this.recordTokens(call, response.usage);
-    this.recordCost(call, response.usage);
+    this.recordCost(call, response.usage, response.providerCost);
     this.recordDuration(call, undefined);
+    this.respond(call, OUTCOME_OK, output, undefined);
     span.end();
+  }
+
+  /**
+   * The GenAI conventions' `gen_ai.client.inference.operation.details` event (an OTel log
+   * record, DEBUG, in the chat span's context): the call's attributes with its messages
+   * in structured form, for content kept apart from traces (EVENT_ONLY, SPAN_AND_EVENT).
+   */
+  private emitDetails(call: ModelCall, response: ModelResponseInfo, outputs: GenAIMessage[] | undefined): void {
+    const { content } = this.host;
+    const attributes: LogAttributes = { [ATTR_GEN_AI_OPERATION_NAME]: call.operation };
+    if (call.provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = call.provider;
+    if (call.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = call.model;
+    if (response.responseModel !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = response.responseModel;
+    if (response.responseId !== undefined) attributes[ATTR_GEN_AI_RESPONSE_ID] = response.responseId;
+    if (response.finishReasons.length > 0) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = response.finishReasons;
+    if (response.usage.inputTokens !== undefined) attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = response.usage.inputTokens;
+    if (response.usage.outputTokens !== undefined) {
+      attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = response.usage.outputTokens;
+    }
+    const input = content.structured(call.inputs);
+    if (input !== undefined) attributes[ATTR_GEN_AI_INPUT_MESSAGES] = input;
+    const output = content.structured(outputs);
+    if (output !== undefined) attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = output;
+    try {
+      this.host.logger.emit({
+        eventName: EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
+        severityNumber: SeverityNumber.DEBUG,
+        severityText: "DEBUG",
+        attributes,
+        context: trace.setSpan(context.active(), call.span),
+      });
+    } catch (err) {
+      this.host.diag.debug("inference details event not emitted", err);
+    }
   }
 
   error(runId: string, err: unknown): void {
@@ -207,6 +269,7 @@ export class ModelCalls {
     const type = failed ? errorType(err) : undefined;
     if (type !== undefined) recordSpanError(call.span, err, type);
     this.recordDuration(call, type);
+    this.respond(call, outcomeOfError(err), undefined, err);
     call.span.end();
   }
 
@@ -216,12 +279,19 @@ export class ModelCalls {
     if (call === undefined) return;
     call.span.setAttribute(ATTR_LANGGRAPH_OUTCOME, OUTCOME_CANCELLED);
     this.recordDuration(call, undefined);
+    this.respond(call, OUTCOME_CANCELLED, undefined, undefined);
     call.span.end();
   }
 
   /** Ends every span still open (instrumentation shut down, runs abandoned). */
   endAll(): void {
     for (const runId of [...this.calls.keys()]) this.error(runId, { name: "AbortError" });
+  }
+
+  private respond(call: ModelCall, outcome: Outcome, result: unknown, error: unknown): void {
+    const hooks = this.host.hooks;
+    if (hooks.responseHook === undefined) return;
+    applyResponseHook(hooks, this.host.diag, call.span, { kind: "model", outcome, result, error });
   }
 
   private take(runId: string): ModelCall | undefined {
@@ -258,17 +328,31 @@ export class ModelCalls {
     }
   }
 
-  private recordCost(call: ModelCall, usage: TokenUsage): void {
-    const price = findPrice(this.host.prices, call.model);
-    if (price === undefined) return;
-    const cost = costOf(price, usage);
-    if (cost === undefined) return;
-    call.span.setAttribute(ATTR_GEN_AI_USAGE_COST, cost);
+  private recordCost(call: ModelCall, usage: TokenUsage, providerCost: number | undefined): void {
+    const cost = resolveCost(this.host.pricing, {
+      usage,
+      providerCost,
+      model: call.model,
+      lsProvider: call.lsProvider,
+    });
+    if (cost !== undefined) {
+      call.span.setAttribute(ATTR_GEN_AI_USAGE_COST, cost.usd);
+      call.span.setAttribute(ATTR_LANGGRAPH_COST_SOURCE, cost.source);
+    }
     const instruments = this.host.instruments;
-    if (instruments === undefined || call.model === undefined) return;
-    const attributes: Attributes = { [ATTR_GEN_AI_REQUEST_MODEL]: call.model };
+    if (instruments === undefined) return;
+    const attributes: Attributes = {};
+    if (call.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = call.model;
     if (call.workflowName !== undefined) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = call.workflowName;
-    instruments.cost.add(cost, attributes);
+    if (cost !== undefined) {
+      if (call.model === undefined) return;
+      attributes[ATTR_LANGGRAPH_COST_SOURCE] = cost.source;
+      instruments.cost.add(cost.usd, attributes);
+    } else if (usage.inputTokens !== undefined || usage.outputTokens !== undefined) {
+      // Tokens were spent but nobody could price them: the cost panels undercount.
+      if (call.provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = call.provider;
+      instruments.costUnpriced.add(1, attributes);
+    }
   }
 
   private modelAttributes(call: ModelCall): Attributes {

@@ -14,6 +14,9 @@ export const MAX_OPEN_CALLS = 10_000;
 export interface OpenCall {
   span: Span;
   startedAt: number;
+  /** What the call returned or threw, for the response hook. */
+  result?: unknown;
+  failure?: unknown;
 }
 
 /**
@@ -44,6 +47,7 @@ export abstract class OpenCalls<C extends OpenCall> {
     if (call === undefined) return;
     const outcome = outcomeOfError(err);
     const type = outcome === OUTCOME_ERROR ? errorType(err) : undefined;
+    call.failure = err;
     if (type !== undefined) recordSpanError(call.span, err, type);
     this.finish(call, outcome, type);
   }

@@ -3,8 +3,9 @@ import type { TokenUsage } from "./usage.js";
 
 /**
  * List prices (USD per million tokens, standard tier, shortest context band) of common
- * models as their providers published them when this table was written. Prices change:
- * check them and override or extend with the `prices` option. Keys match a model name
+ * models as their providers published them when this table was written: the last
+ * resort, after the maintained price source (see cost.ts). Prices change: override them
+ * with the `prices` option. Keys match a model name
  * exactly or as a prefix followed by `-`, `@` or `:` (dated snapshots such as
  * `gpt-4o-2024-08-06`); the longest key wins.
  */
@@ -42,9 +43,9 @@ export const DEFAULT_MODEL_PRICES: PriceTable = {
 
 const SNAPSHOT_SEPARATORS = new Set(["-", "@", ":"]);
 
-/** The effective table: built-ins overridden and extended by the user's prices. */
-export function buildPriceTable(user: PriceTable | undefined, replaceDefaults = false): PriceTable {
-  const table: Record<string, ModelPrice> = replaceDefaults ? {} : { ...DEFAULT_MODEL_PRICES };
+/** The user's prices with invalid entries dropped and names lower-cased. */
+export function userPriceTable(user: PriceTable | undefined): PriceTable {
+  const table: Record<string, ModelPrice> = {};
   for (const [model, price] of Object.entries(user ?? {})) {
     if (isValidPrice(price)) table[model.toLowerCase()] = price;
   }

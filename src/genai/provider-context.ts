@@ -18,10 +18,10 @@ export function baseChatModelPrototypeOf(moduleExports: unknown): Record<string,
   return typeof proto?._generateUncached === "function" ? proto : undefined;
 }
 
-/** The object on `instance`'s prototype chain that defines `method` itself. */
-function ownerOf(instance: object, method: string): Record<string, unknown> | undefined {
-  for (let proto = Object.getPrototypeOf(instance); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    if (Object.hasOwn(proto, method)) return proto as Record<string, unknown>;
+/** The first object on the chain from `start` (inclusive) that defines `method` itself. */
+export function ownerOf(start: object | null, method: string): Record<string, unknown> | undefined {
+  for (let proto = start; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+    if (Object.hasOwn(proto, method)) return proto === Object.prototype ? undefined : (proto as Record<string, unknown>);
   }
   return undefined;
 }
@@ -69,7 +69,7 @@ export class ProviderContext {
   noteModel(model: unknown): void {
     if (typeof model !== "object" || model === null) return;
     for (const method of PROVIDER_METHODS) {
-      const owner = ownerOf(model, method);
+      const owner = ownerOf(Object.getPrototypeOf(model) as object | null, method);
       if (owner === undefined || typeof owner[method] !== "function") continue;
       let methods = this.wrapped.get(owner);
       if (methods?.has(method)) continue;

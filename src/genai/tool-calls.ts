@@ -21,6 +21,7 @@ import {
 import { asDict, nonEmptyString } from "./host.js";
 import { metricErrorType } from "../series-budget.js";
 import { type OpenCall, OpenCalls } from "./open-calls.js";
+import { applyResponseHook, applyStartSpanHook } from "../instrumentation/span-hooks.js";
 
 /** `error.type` of a tool failure that ToolNode (or the tool) returned as a message. */
 export const TOOL_ERROR_MESSAGE_TYPE = "ToolMessageError";
@@ -114,8 +115,13 @@ export class ToolCalls extends OpenCalls<ToolCall> {
     }
     if (placement.workflowName !== undefined) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = placement.workflowName;
     if (placement.nodeName !== undefined) attributes[ATTR_LANGGRAPH_NODE_NAME] = placement.nodeName;
+    const spanTitle = spanName(SPAN_EXECUTE_TOOL, name);
+    if (host.hooks.startSpanHook !== undefined) {
+      const info = { kind: "tool", name: spanTitle, attributes, config: call.metadata } as const;
+      applyStartSpanHook(host.hooks, host.diag, info, attributes);
+    }
     const span = host.tracer.startSpan(
-      spanName(SPAN_EXECUTE_TOOL, name),
+      spanTitle,
       { kind: SpanKind.INTERNAL, attributes },
       placement.context,
     );
@@ -138,6 +144,7 @@ export class ToolCalls extends OpenCalls<ToolCall> {
       call.span.updateName(spanName(SPAN_EXECUTE_TOOL, named));
       call.span.setAttribute(ATTR_GEN_AI_TOOL_NAME, named);
     }
+    call.result = output;
     const result = this.host.content.render(toolResultContent(output));
     if (result !== undefined) call.span.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, result);
     if (isErrorToolMessage(output)) {
@@ -160,6 +167,11 @@ export class ToolCalls extends OpenCalls<ToolCall> {
     };
     if (errorTypeName !== undefined) attributes[ATTR_ERROR_TYPE] = metricErrorType(errorTypeName);
     this.host.instruments?.toolDuration.record(secondsSince(call.startedAt), attributes);
+    const hooks = this.host.hooks;
+    if (hooks.responseHook !== undefined) {
+      const info = { kind: "tool", outcome, result: call.result, error: call.failure } as const;
+      applyResponseHook(hooks, this.host.diag, call.span, info);
+    }
     call.span.end();
   }
 }

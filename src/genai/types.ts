@@ -1,4 +1,5 @@
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
+import type { SpanHooksConfig } from "../instrumentation/types.js";
 
 /** Price of a model in USD per million tokens. */
 export interface ModelPrice {
@@ -40,13 +41,23 @@ export interface ContentRedactionConfig {
   replacement?: string;
 }
 
-export interface GenAIInstrumentationConfig extends InstrumentationConfig {
+/**
+ * Where captured content goes (the GenAI conventions' modes): nowhere, span attributes,
+ * `gen_ai.client.inference.operation.details` events (OTel log records), or both.
+ */
+export type ContentCaptureMode = "NO_CONTENT" | "SPAN_ONLY" | "EVENT_ONLY" | "SPAN_AND_EVENT";
+
+/** `startSpanHook` / `responseHook` here cover model (chat, text_completion) and tool spans. */
+export interface GenAIInstrumentationConfig extends InstrumentationConfig, SpanHooksConfig {
   /**
-   * Record prompts, completions, tool arguments and results on spans. Default: the
-   * environment variable `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`,
-   * otherwise off. An explicit value here wins over the environment.
+   * Record prompts, completions, tool arguments and results: `true` (= `SPAN_ONLY`),
+   * `false` (= `NO_CONTENT`) or a mode. Default: the environment variable
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (`true`/`false` or a mode; only a
+   * mode when `OTEL_SEMCONV_STABILITY_OPT_IN` contains `gen_ai_latest_experimental`),
+   * otherwise off. An explicit value here wins over the environment; an invalid one is a
+   * diag warning and off.
    */
-  captureMessageContent?: boolean;
+  captureMessageContent?: boolean | ContentCaptureMode;
   /** How captured content is redacted (only used when capture is on). */
   redaction?: ContentRedactionConfig;
   /** Longest recorded content attribute, in characters. Default 16384. */

@@ -17,6 +17,8 @@ export interface ModelResponseInfo {
   finishReasons: string[];
   responseModel?: string;
   responseId?: string;
+  /** USD the provider charged, when it says so itself (summed over the generations). */
+  providerCost?: number;
   /** The generated messages (for content capture). */
   messages: unknown[];
 }
@@ -76,6 +78,17 @@ function sumUsage(parts: TokenUsage[]): TokenUsage {
   return total;
 }
 
+/**
+ * A cost the provider reported in the response: the raw `usage.cost` of OpenAI-compatible
+ * APIs that bill per call (OpenRouter, LiteLLM proxies), which @langchain/openai and
+ * @langchain/openrouter keep in `response_metadata.usage`; `token_usage` is the same
+ * object under the Python integrations' key.
+ */
+function providerCostOf(message: Dict | undefined): number | undefined {
+  const meta = asDict(message?.response_metadata);
+  return count(asDict(meta?.usage)?.cost) ?? count(asDict(meta?.token_usage)?.cost);
+}
+
 function finishReasonOf(generation: Dict, message: Dict | undefined): string | undefined {
   const info = asDict(generation.generationInfo);
   const meta = asDict(message?.response_metadata);
@@ -97,6 +110,7 @@ export function readModelResponse(output: unknown): ModelResponseInfo {
   const usages: TokenUsage[] = [];
   let responseModel = text(llmOutput?.model_name) ?? text(llmOutput?.model);
   let responseId = text(llmOutput?.id);
+  let providerCost: number | undefined;
 
   const batches = Array.isArray(result?.generations) ? (result.generations as unknown[]) : [];
   for (const batch of batches) {
@@ -109,6 +123,7 @@ export function readModelResponse(output: unknown): ModelResponseInfo {
       else if (typeof generation.text === "string") messages.push(generation.text);
       const usage = usageOfMessage(message);
       if (usage !== undefined) usages.push(usage);
+      providerCost = add(providerCost, providerCostOf(message));
       const reason = finishReasonOf(generation, message);
       if (reason !== undefined) finishReasons.push(reason);
       const meta = asDict(message?.response_metadata);
@@ -117,5 +132,5 @@ export function readModelResponse(output: unknown): ModelResponseInfo {
     }
   }
   const usage = usages.length > 0 ? sumUsage(usages) : (usageOfLlmOutput(llmOutput) ?? {});
-  return { usage, finishReasons, responseModel, responseId, messages };
+  return { usage, finishReasons, responseModel, responseId, providerCost, messages };
 }

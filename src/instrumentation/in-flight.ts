@@ -12,6 +12,8 @@ type Abort = (error: unknown) => void;
 
 export interface InFlight {
   readonly abort: Abort;
+  /** The list it is on, so untracking needs nothing but the link. */
+  readonly list: InFlightList;
   prev: InFlight | undefined;
   next: InFlight | undefined;
 }
@@ -21,7 +23,7 @@ class InFlightList {
   size = 0;
 
   add(abort: Abort): InFlight {
-    const link: InFlight = { abort, prev: undefined, next: this.head };
+    const link: InFlight = { abort, list: this, prev: undefined, next: this.head };
     if (this.head !== undefined) this.head.prev = link;
     this.head = link;
     this.size += 1;
@@ -58,8 +60,8 @@ export function trackInFlight(kind: "run" | "attempt", abort: Abort): InFlight {
   return (kind === "run" ? runs : attempts).add(abort);
 }
 
-export function untrackInFlight(kind: "run" | "attempt", link: InFlight): void {
-  (kind === "run" ? runs : attempts).remove(link);
+export function untrackInFlight(link: InFlight): void {
+  link.list.remove(link);
 }
 
 /** Ends every open node attempt, then every open run (children before parents), as failed. */

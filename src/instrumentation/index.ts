@@ -1,3 +1,10 @@
 export { LangGraphInstrumentation } from "./instrumentation.js";
 export { findNodeAttempt, type NodeAttemptEntry } from "./node-registry.js";
-export type { LangGraphInstrumentationConfig, NodeAttemptInfo } from "./types.js";
+export type {
+  HookedSpanKind,
+  LangGraphInstrumentationConfig,
+  NodeAttemptInfo,
+  SpanHooksConfig,
+  SpanResponseInfo,
+  SpanStartInfo,
+} from "./types.js";

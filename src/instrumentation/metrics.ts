@@ -2,11 +2,13 @@ import type { Attributes, Counter, Histogram, Meter, ObservableResult } from "@o
 import {
   DURATION_BUCKETS_SECONDS,
   METRIC_GEN_AI_WORKFLOW_DURATION,
+  METRIC_LANGGRAPH_INTERRUPT_WAIT,
   METRIC_LANGGRAPH_INTERRUPTS,
   METRIC_LANGGRAPH_NODE_DURATION,
   METRIC_LANGGRAPH_NODE_RETRIES,
   METRIC_LANGGRAPH_WORKFLOW_ACTIVE,
   METRICS,
+  WAIT_BUCKETS_SECONDS,
 } from "../semconv.js";
 import { MAX_CACHED_SERIES } from "./series.js";
 
@@ -41,6 +43,8 @@ export interface GraphInstruments {
   nodeDuration: Histogram;
   nodeRetries: Counter;
   interrupts: Counter;
+  /** Made here, not by the GenAI instrumentation: the run's span start records it. */
+  interruptWait: Histogram;
 }
 
 /** Description and unit of a contract metric, from the semconv table. */
@@ -81,5 +85,9 @@ export function createGraphInstruments(meter: Meter, active = new ActiveWorkflow
       METRIC_LANGGRAPH_INTERRUPTS,
       metricOptions(METRIC_LANGGRAPH_INTERRUPTS),
     ),
+    interruptWait: meter.createHistogram(METRIC_LANGGRAPH_INTERRUPT_WAIT, {
+      ...metricOptions(METRIC_LANGGRAPH_INTERRUPT_WAIT),
+      advice: { explicitBucketBoundaries: WAIT_BUCKETS_SECONDS },
+    }),
   };
 }

@@ -10,6 +10,7 @@ import {
   ATTR_LANGGRAPH_NODE_TRIGGERS,
   ATTR_LANGGRAPH_STEP,
   ATTR_LANGGRAPH_TASK_ID,
+  ATTR_LANGGRAPH_TASK_NAME,
   EVENT_LANGGRAPH_INTERRUPT,
   OUTCOME_ERROR,
   OUTCOME_INTERRUPTED,
@@ -25,6 +26,7 @@ import {
   unregisterNodeAttempt,
 } from "./node-registry.js";
 import { runStateOf } from "./run-context.js";
+import { applyResponseHook, applyStartSpanHook } from "./span-hooks.js";
 import {
   endWithOutcome,
   interruptIds,
@@ -47,6 +49,19 @@ export function wrapGetNode(host: InstrumentationHost, original: GetNode): GetNo
     }
     return runnable;
   };
+}
+
+/** LangGraph's trigger of pushed tasks: `Send`s and Functional API `task()` calls. */
+const PUSH_TRIGGER = "__pregel_push";
+
+/**
+ * Whether a pushed task is a `task()` call: LangGraph gives calls the path
+ * `[PUSH, parentPath, index, true]`, Sends `[PUSH, index]`. Calls are scheduled inside an
+ * entrypoint's attempt and run through the same task runnable classes (a RunnableSequence)
+ * as nodes, so they get attempt spans under it; this only tells them apart.
+ */
+function isCallPath(path: unknown): boolean {
+  return Array.isArray(path) && path.length === 4 && path[3] === true;
 }
 
 /** The task (checkpoint namespace, or node name) whose attempt a context is inside. */
@@ -135,9 +150,17 @@ function invokeNodeAttempt(
   if (typeof execution?.taskId === "string") attributes[ATTR_LANGGRAPH_TASK_ID] = execution.taskId;
   if (typeof checkpointNs === "string") attributes[ATTR_LANGGRAPH_CHECKPOINT_NS] = checkpointNs;
   const triggers = stringArray(metadata?.langgraph_triggers);
-  if (triggers !== undefined) attributes[ATTR_LANGGRAPH_NODE_TRIGGERS] = triggers;
+  if (triggers !== undefined) {
+    attributes[ATTR_LANGGRAPH_NODE_TRIGGERS] = triggers;
+    if (triggers[0] === PUSH_TRIGGER && isCallPath(metadata?.langgraph_path)) attributes[ATTR_LANGGRAPH_TASK_NAME] = nodeName;
+  }
 
   const series = host.series.node(workflowName, nodeName);
+  const hooks = host.config;
+  if (hooks.startSpanHook !== undefined) {
+    const info = { kind: "node", name: series.spanName, attributes, config } as const;
+    applyStartSpanHook(hooks, host.diag, info, attributes);
+  }
   const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
   const hook = host.config.nodeAttributesHook;
   if (hook !== undefined && config !== undefined) {
@@ -166,11 +189,14 @@ function invokeNodeAttempt(
   if (registered) registerNodeAttempt(checkpointNs, entry);
   const startedAt = performance.now();
   let ended = false;
-  const finish = (outcome: Outcome, failure?: unknown) => {
+  const finish = (outcome: Outcome, failure?: unknown, result?: unknown) => {
     if (ended) return;
     ended = true;
-    untrackInFlight("attempt", inFlight);
+    untrackInFlight(inFlight);
     if (registered) unregisterNodeAttempt(checkpointNs, entry);
+    if (hooks.responseHook !== undefined) {
+      applyResponseHook(hooks, host.diag, span, { kind: "node", outcome, result, error: failure });
+    }
     endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
   };
   const abort = (error: unknown) => finish(OUTCOME_ERROR, error);
@@ -198,7 +224,7 @@ function invokeNodeAttempt(
   }
   return pending.then(
     (output) => {
-      finish(OUTCOME_OK);
+      finish(OUTCOME_OK, undefined, output);
       return output;
     },
     (err: unknown) => {

@@ -1,5 +1,47 @@
-import type { Attributes } from "@opentelemetry/api";
+import type { Attributes, Span } from "@opentelemetry/api";
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
+import type { Outcome } from "../semconv.js";
+
+/** The spans span hooks are called for. */
+export type HookedSpanKind = "workflow" | "node" | "model" | "tool";
+
+/** What `startSpanHook` learns before a span starts. */
+export interface SpanStartInfo {
+  kind: HookedSpanKind;
+  /** The span's name, e.g. `invoke_node agent` or `chat gpt-4o`. */
+  name: string;
+  /** The attributes the span starts with (return what to add, do not change these). */
+  attributes: Readonly<Attributes>;
+  /**
+   * workflow: the run's options; node: the task's RunnableConfig; model and tool: the
+   * LangChain run metadata.
+   */
+  config: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** What `responseHook` learns once the span's work is done (the span is still open). */
+export interface SpanResponseInfo {
+  kind: HookedSpanKind;
+  outcome: Outcome;
+  /** node: its output; model: LangChain's LLMResult; tool: its output; workflow: none. */
+  result?: unknown;
+  /** The error, when the outcome is not ok. */
+  error?: unknown;
+}
+
+/**
+ * Hooks in the contrib style. A hook that throws is logged through diag and ignored:
+ * the span and the run go on as if it were not there.
+ */
+export interface SpanHooksConfig {
+  /**
+   * Called before each span starts, with its attributes; what it returns is added to them,
+   * so samplers see it (a tenant id to sample by, for example).
+   */
+  startSpanHook?: (info: SpanStartInfo) => Attributes | undefined;
+  /** Called when the span's work ended, before the span ends: set attributes from the result. */
+  responseHook?: (span: Span, info: SpanResponseInfo) => void;
+}
 
 /** What a hook learns about the node attempt whose span it decorates. */
 export interface NodeAttemptInfo {
@@ -13,7 +55,8 @@ export interface NodeAttemptInfo {
   config: Readonly<Record<string, unknown>>;
 }
 
-export interface LangGraphInstrumentationConfig extends InstrumentationConfig {
+/** `startSpanHook` / `responseHook` here cover workflow and node spans. */
+export interface LangGraphInstrumentationConfig extends InstrumentationConfig, SpanHooksConfig {
   /**
    * Nodes that get no span and no metrics: names, patterns, or a predicate.
    * Their work still runs, and spans opened inside them parent to the run.
@@ -34,6 +77,15 @@ export interface LangGraphInstrumentationConfig extends InstrumentationConfig {
    * the run's config: to filter traces by user, session or tenant. Never metric labels.
    */
   runAttributes?: RunAttributesConfig;
+  /**
+   * Link a run that resumes a thread to the run whose interrupt it answers, and record
+   * `langgraph.interrupt.wait`, in any process: the interrupted run leaves its span
+   * context on the thread's checkpoint (a pending write of its own), read through the
+   * graph's checkpointer when the next top-level run of the thread starts. Costs one
+   * checkpoint read per top-level run with a `thread_id` and a checkpointer, and two
+   * writes per interrupt. Default true.
+   */
+  interruptLinks?: boolean;
 }
 
 export interface RunAttributesConfig {

@@ -1,4 +1,11 @@
 import { isIP } from "node:net";
+import {
+  CAPTURE_CONTENT_ENV,
+  captureModeOf,
+  captureProblem,
+  optedIntoLatestGenAI,
+  SEMCONV_STABILITY_OPT_IN_ENV,
+} from "../genai/content/capture-mode.js";
 import type { Env } from "./env-parse.js";
 
 /**
@@ -283,7 +290,15 @@ export const ENV_RULES: ReadonlyArray<readonly [string, Check]> = [
   ["OTEL_SPAN_LINK_COUNT_LIMIT", count("128")],
   ["OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", count("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")],
   ["OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", count("OTEL_ATTRIBUTE_COUNT_LIMIT")],
-  ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", boolean],
+  [
+    CAPTURE_CONTENT_ENV,
+    (raw, env) => {
+      const optIn = optedIntoLatestGenAI(env[SEMCONV_STABILITY_OPT_IN_ENV]);
+      return captureModeOf(raw, optIn) === undefined
+        ? { problem: captureProblem(optIn), fallback: optIn ? "NO_CONTENT" : "false" }
+        : undefined;
+    },
+  ],
 ];
 
 /** The problems of `env`, one per variable, in ENV_RULES order. */
@@ -296,6 +311,23 @@ export function checkEnv(env: Env): EnvProblem[] {
     if (problem !== undefined) problems.push({ variable, ...problem });
   }
   return problems;
+}
+
+const reportedVariables = new Set<string>();
+
+/** startObservability warned about `variable`: an instrumentation reading it stays quiet. */
+export function markReported(variable: string): void {
+  reportedVariables.add(variable);
+}
+
+/**
+ * True the first time an instrumentation reports a problem with `variable` in this
+ * process, unless startObservability already did: one warning, not one per reader.
+ */
+export function reportOnce(variable: string): boolean {
+  if (reportedVariables.has(variable)) return false;
+  reportedVariables.add(variable);
+  return true;
 }
 
 /** The warning for one problem: names the variable, never shows the value. */

@@ -3,7 +3,6 @@ import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { WinstonInstrumentation } from "@opentelemetry/instrumentation-winston";
-import type { tracing } from "@opentelemetry/sdk-node";
 import { GenAIInstrumentation } from "../genai/index.js";
 import { LangGraphInstrumentation } from "../instrumentation/index.js";
 import type { ObservabilityOptions } from "./options.js";
@@ -15,8 +14,6 @@ export interface SdkInstrumentations {
   genai: GenAIInstrumentation | undefined;
   /** Everything to register, the two above first. */
   all: Instrumentation[];
-  /** Span processors the instrumentations need on the tracer provider. */
-  spanProcessors: tracing.SpanProcessor[];
 }
 
 export interface InstrumentationChoices {
@@ -105,7 +102,7 @@ export function createInstrumentations(
 ): SdkInstrumentations {
   // enabled: false: the SDK enables them once the providers are set, not at construction.
   const langgraph = new LangGraphInstrumentation({ ...options.instrumentation, enabled: false });
-  // Model and tool spans, token usage, cost, human-in-the-loop links.
+  // Model and tool spans, token usage, cost, human decisions.
   const genai =
     options.genai === false ? undefined : new GenAIInstrumentation({ ...options.genai, enabled: false });
   const own = genai === undefined ? [langgraph] : [langgraph, genai];
@@ -113,7 +110,6 @@ export function createInstrumentations(
     langgraph,
     genai,
     all: [...own, ...libraryInstrumentations(options, choices), ...(options.instrumentations ?? [])],
-    spanProcessors: genai === undefined ? [] : [genai.spanProcessor],
   };
 }
 

@@ -6,7 +6,7 @@ import { LifecycleLogSpanProcessor } from "../logs/lifecycle-span-processor.js";
 import { isDisabled, type ResolvedConfig, resolveConfig } from "./config.js";
 import { settleWithin } from "./deadline.js";
 import { installDiagLogger } from "./diag-logger.js";
-import { describeProblem } from "./env-check.js";
+import { describeProblem, type EnvProblem, markReported } from "./env-check.js";
 import { withEnv } from "./env-parse.js";
 import { holdOpenWhile } from "./exporter-io.js";
 import {
@@ -27,6 +27,13 @@ import type { ObservabilityOptions } from "./options.js";
 import { type MetricsEndpoint, serveMetrics } from "./prometheus-server.js";
 import { seriesBudgetViews } from "./metric-views.js";
 import { buildResource } from "./resource.js";
+
+
+/** Warns about a bad variable; an instrumentation that reads it later stays quiet. */
+function warnProblem(problem: EnvProblem): void {
+  markReported(problem.variable);
+  diag.warn(describeProblem(problem));
+}
 
 export interface ShutdownResult {
   /** True when the deadline passed before every exporter finished flushing. */
@@ -109,7 +116,7 @@ export function startObservability(options: ObservabilityOptions = {}): Observab
   // A bad option fails here, before any side effect.
   const config = resolveConfig(options, env);
   installDiagLogger(config.logLevel);
-  for (const problem of config.problems) diag.warn(describeProblem(problem));
+  for (const problem of config.problems) warnProblem(problem);
   // The SDK parses OTEL_* itself while it is built: let it see the checked environment.
   return withEnv(config.sdkEnv, () => start(options, config));
 }
@@ -139,7 +146,6 @@ function start(options: ObservabilityOptions, config: ResolvedConfig): Observabi
   const meterProvider =
     metricReaders.length > 0 ? new sdkMetrics.MeterProvider({ resource, readers: metricReaders, views: seriesBudgetViews() }) : undefined;
   const spanProcessors: tracing.SpanProcessor[] = [
-    ...sdkInstrumentations.spanProcessors,
     ...(config.lifecycleLogs ? [new LifecycleLogSpanProcessor()] : []),
     ...createSpanProcessors(config, reporter, meterProvider),
     ...(options.spanProcessors ?? []),
@@ -357,7 +363,7 @@ function joinRegisteredSdk(
     !variable.startsWith("OTEL_") ||
     variable.startsWith("OTEL_INSTRUMENTATION_") ||
     (askedForMetrics && /METRIC|PROMETHEUS/.test(variable));
-  for (const problem of config.problems) if (reported(problem.variable)) diag.warn(describeProblem(problem));
+  for (const problem of config.problems) if (reported(problem.variable)) warnProblem(problem);
   // Exporters (a metrics pipeline asked for) read the checked environment as they are built.
   return withEnv(config.sdkEnv, () => join(options, config, registered, askedForMetrics));
 }

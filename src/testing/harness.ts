@@ -135,7 +135,7 @@ export class TelemetryHarness {
     this.genai.manuallyInstrument(coreTools);
     this.genai.manuallyInstrument(coreChatModels);
     this.tracerProvider = new BasicTracerProvider({
-      spanProcessors: [this.processor, this.genai.spanProcessor],
+      spanProcessors: [this.processor],
     });
   }
 

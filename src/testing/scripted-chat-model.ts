@@ -61,6 +61,11 @@ export interface ScriptedReply {
   responseModel?: string;
   /** `response_metadata.finish_reason`; defaults to `tool_calls` or `stop`. */
   finishReason?: string;
+  /**
+   * More `response_metadata`, as a provider would return it (e.g. the raw `usage` with
+   * the `cost` OpenRouter reports).
+   */
+  responseMetadata?: Record<string, unknown>;
   /** Throw this value instead of answering (after the latency). */
   error?: unknown;
   /** Latency of this call in ms, instead of the model's `latencyMs`. */
@@ -270,7 +275,11 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
       content,
       tool_calls: toolCalls,
       usage_metadata: usage === undefined ? undefined : usageMetadata(usage),
-      response_metadata: { model_name: reply.responseModel ?? this.model, finish_reason: finishReason },
+      response_metadata: {
+        ...reply.responseMetadata,
+        model_name: reply.responseModel ?? this.model,
+        finish_reason: finishReason,
+      },
     });
     return { content, message, finishReason, usage };
   }

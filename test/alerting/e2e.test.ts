@@ -154,7 +154,6 @@ async function startApp(otlpHttp: string): Promise<App> {
   const tracerProvider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": JOB }),
     spanProcessors: [
-      genai.spanProcessor,
       content,
       slowSpanQueue(meterProvider),
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpHttp}/v1/traces` }), {

@@ -22,6 +22,7 @@ const EVENT_PANELS = [
   "Node retries (retryPolicy)",
   "Fallback activations by level",
   "Timeouts by operation",
+  "Unpriced model calls",
 ];
 
 describe("event panels with nothing to show", () => {

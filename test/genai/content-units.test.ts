@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ContentPolicy, captureEnabled } from "../../src/genai/content/policy.js";
+import { ContentPolicy, captureMode } from "../../src/genai/content/policy.js";
 import { createRedactor } from "../../src/genai/content/redact.js";
 import { safeSerialize } from "../../src/genai/content/serialize.js";
 
@@ -137,13 +137,13 @@ describe("ContentPolicy", () => {
     const saved = process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
     delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
     try {
-      expect(captureEnabled({})).toBe(false);
+      expect(captureMode({}, () => {})).toBe("NO_CONTENT");
       const policy = new ContentPolicy({}, () => {});
       expect(policy.render({ a: 1 })).toBeUndefined();
       expect(policy.renderText("{}")).toBeUndefined();
       process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = "TRUE";
-      expect(captureEnabled({})).toBe(true);
-      expect(captureEnabled({ captureMessageContent: false })).toBe(false);
+      expect(captureMode({}, () => {})).toBe("SPAN_ONLY");
+      expect(captureMode({ captureMessageContent: false }, () => {})).toBe("NO_CONTENT");
     } finally {
       if (saved === undefined) delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
       else process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = saved;

@@ -1,11 +1,6 @@
 import { Annotation, Command, END, interrupt, MemorySaver, START, StateGraph } from "@langchain/langgraph";
-import { context, metrics, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GenAIInstrumentation, recordHumanDecision } from "../../src/genai/index.js";
-import { LangGraphInstrumentation } from "../../src/index.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { GenAIInstrumentation, InterruptLinkSpanProcessor, recordHumanDecision } from "../../src/genai/index.js";
 import {
   ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_LANGGRAPH_HUMAN_DECISION,
@@ -19,62 +14,19 @@ import {
   OUTCOME_INTERRUPTED,
   OUTCOME_OK,
 } from "../../src/semconv.js";
-import { CollectingMetricReader, nodeSpanName, workflowSpanName } from "../helpers/otel.js";
+import { nodeSpanName, useOtel, workflowSpanName } from "../helpers/otel.js";
 
-// The interrupt link needs the GenAI span processor on the tracer provider, which the
-// shared harness does not take, so this file wires the SDK itself.
-const exporter = new InMemorySpanExporter();
-const contextManager = new AsyncLocalStorageContextManager();
-const core = new LangGraphInstrumentation({ enabled: false });
+// The interrupt → resume link is made by the LangGraph instrumentation at span start,
+// with no span processor to register (edge cases: test/instrumentation/resume-link.test.ts).
 const genai = new GenAIInstrumentation({ enabled: false });
-const tracerProvider = new BasicTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(exporter), genai.spanProcessor],
-});
-let reader = new CollectingMetricReader();
-let meterProvider = new MeterProvider({ readers: [reader] });
+const otel = useOtel({ instrumentations: [genai] });
 
-beforeAll(async () => {
-  context.disable();
-  trace.disable();
-  metrics.disable();
-  contextManager.enable();
-  context.setGlobalContextManager(contextManager);
-  trace.setGlobalTracerProvider(tracerProvider);
-  for (const inst of [core, genai]) {
-    inst.setTracerProvider(tracerProvider);
-    inst.setMeterProvider(meterProvider);
-    inst.enable();
-  }
-  await core.ready;
-  await genai.ready;
+afterEach(() => {
+  vi.useRealTimers();
 });
 
-beforeEach(async () => {
-  exporter.reset();
-  await meterProvider.shutdown();
-  reader = new CollectingMetricReader();
-  meterProvider = new MeterProvider({ readers: [reader] });
-  core.setMeterProvider(meterProvider);
-  genai.setMeterProvider(meterProvider);
-});
-
-afterAll(async () => {
-  genai.disable();
-  core.disable();
-  await tracerProvider.shutdown();
-  await meterProvider.shutdown();
-  contextManager.disable();
-  context.disable();
-  trace.disable();
-  metrics.disable();
-});
-
-async function histogram(name: string) {
-  const { resourceMetrics } = await reader.collect();
-  for (const scope of resourceMetrics.scopeMetrics) {
-    for (const metric of scope.metrics) if (metric.descriptor.name === name) return metric.dataPoints;
-  }
-  return [];
+function histogram(name: string) {
+  return otel.metricPoints(name);
 }
 
 function approvalGraph() {
@@ -96,18 +48,22 @@ function approvalGraph() {
 }
 
 function workflowSpans() {
-  return exporter
-    .getFinishedSpans()
+  return otel
+    .spans()
     .filter((s) => s.name === workflowSpanName("approvals"))
     .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
 }
 
 describe("interrupt, wait, resume", () => {
   it("links the resumed run to the interrupted one and records the wait and the decision", async () => {
+    // Only Date is faked: the wait between the two runs is exactly what the clock says.
+    vi.useFakeTimers({ toFake: ["Date"] });
     const graph = approvalGraph();
     const config = { configurable: { thread_id: "ticket-7" } };
+    vi.setSystemTime(Date.UTC(2026, 0, 5, 9, 0, 0));
     const first = await graph.invoke({ draft: "" }, config);
     expect("__interrupt__" in first).toBe(true);
+    vi.setSystemTime(Date.UTC(2026, 0, 5, 9, 12, 30));
     await graph.invoke(new Command({ resume: "yes" }), config);
 
     const [interrupted, resumed] = workflowSpans();
@@ -122,21 +78,20 @@ describe("interrupt, wait, resume", () => {
     expect(resumed!.spanContext().traceId).not.toBe(interrupted!.spanContext().traceId);
 
     // The wait is from the interrupted run's end to the resumed run's start.
-    const seconds = (t: [number, number]) => t[0] + t[1] / 1e9;
-    const wait = seconds(resumed!.startTime) - seconds(interrupted!.endTime);
-    expect(resumed!.attributes[ATTR_LANGGRAPH_INTERRUPT_WAIT]).toBeCloseTo(wait, 6);
+    const wait = 12 * 60 + 30;
+    expect(resumed!.attributes[ATTR_LANGGRAPH_INTERRUPT_WAIT]).toBe(wait);
     const points = await histogram(METRIC_LANGGRAPH_INTERRUPT_WAIT);
     expect(points).toHaveLength(1);
     expect(points[0]!.attributes).toEqual({ [ATTR_GEN_AI_WORKFLOW_NAME]: "approvals" });
     const value = points[0]!.value as { count: number; sum: number };
     expect(value.count).toBe(1);
-    expect(value.sum).toBeCloseTo(wait, 6);
+    expect(value.sum).toBe(wait);
 
     const decisions = await histogram(METRIC_LANGGRAPH_HUMAN_DECISIONS);
     expect(decisions.map((p) => [p.attributes, p.value])).toEqual([
       [{ [ATTR_LANGGRAPH_HUMAN_DECISION]: "approved", [ATTR_GEN_AI_WORKFLOW_NAME]: "approvals" }, 1],
     ]);
-    const reviewSpans = exporter.getFinishedSpans().filter((s) => s.name === nodeSpanName("review"));
+    const reviewSpans = otel.spans().filter((s) => s.name === nodeSpanName("review"));
     const resumedReview = reviewSpans.find((s) => s.attributes[ATTR_LANGGRAPH_OUTCOME] === OUTCOME_OK);
     expect(resumedReview?.events.find((e) => e.name === EVENT_LANGGRAPH_HUMAN_DECISION)?.attributes).toEqual({
       [ATTR_LANGGRAPH_HUMAN_DECISION]: "approved",
@@ -159,6 +114,20 @@ describe("interrupt, wait, resume", () => {
     expect(spans[3]!.links[0]!.context.spanId).toBe(spans[1]!.spanContext().spanId);
     const points = await histogram(METRIC_LANGGRAPH_INTERRUPT_WAIT);
     expect((points[0]!.value as { count: number }).count).toBe(2);
+  });
+
+  it("genai.spanProcessor, registered by older code, is a no-op: still one link per resume", async () => {
+    const processor = genai.spanProcessor;
+    expect(processor).toBeInstanceOf(InterruptLinkSpanProcessor);
+    const graph = approvalGraph();
+    const config = { configurable: { thread_id: "ticket-8" } };
+    await graph.invoke({ draft: "" }, config);
+    const [interrupted] = workflowSpans();
+    processor.onEnd(interrupted!); // what the tracer provider would call: no effect now
+    await graph.invoke(new Command({ resume: "yes" }), config);
+    expect(workflowSpans().map((s) => s.links.length)).toEqual([0, 1]);
+    await expect(processor.forceFlush()).resolves.toBeUndefined();
+    await expect(processor.shutdown()).resolves.toBeUndefined();
   });
 
   it("ignores unknown decisions and never throws", async () => {

@@ -1,11 +1,11 @@
 import { AIMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { buildPriceTable, costOf, DEFAULT_MODEL_PRICES, findPrice } from "../../src/genai/pricing.js";
+import { costOf, DEFAULT_MODEL_PRICES, findPrice, userPriceTable } from "../../src/genai/pricing.js";
 import { readModelResponse } from "../../src/genai/usage.js";
 
 describe("price table", () => {
   it("matches exact names, dated snapshots and provider paths; the longest key wins", () => {
-    const table = buildPriceTable(undefined);
+    const table = DEFAULT_MODEL_PRICES;
     expect(findPrice(table, "gpt-4o")).toBe(DEFAULT_MODEL_PRICES["gpt-4o"]);
     expect(findPrice(table, "gpt-4o-2024-08-06")).toBe(DEFAULT_MODEL_PRICES["gpt-4o"]);
     expect(findPrice(table, "gpt-4o-mini-2024-07-18")).toBe(DEFAULT_MODEL_PRICES["gpt-4o-mini"]);
@@ -19,8 +19,8 @@ describe("price table", () => {
     expect(findPrice(table, undefined)).toBeUndefined();
   });
 
-  it("is overridable and extendable, or replaceable; invalid prices are ignored", () => {
-    const table = buildPriceTable({
+  it("takes the user's prices by lower-cased name and ignores invalid ones", () => {
+    const table = userPriceTable({
       "gpt-4o": { input: 1, output: 2 },
       "My-Model": { input: 3, output: 4 },
       bad: { input: -1, output: 1 },
@@ -28,9 +28,7 @@ describe("price table", () => {
     expect(findPrice(table, "gpt-4o")).toEqual({ input: 1, output: 2 });
     expect(findPrice(table, "my-model")).toEqual({ input: 3, output: 4 });
     expect(findPrice(table, "bad")).toBeUndefined();
-    expect(findPrice(table, "gpt-4o-mini")).toBe(DEFAULT_MODEL_PRICES["gpt-4o-mini"]);
-    const only = buildPriceTable({ mine: { input: 1, output: 1 } }, true);
-    expect(Object.keys(only)).toEqual(["mine"]);
+    expect(Object.keys(table)).toEqual(["gpt-4o", "my-model"]);
   });
 
   it("charges cache reads and writes at their rates; no usage means no cost", () => {
@@ -68,6 +66,23 @@ describe("readModelResponse", () => {
     expect(info.finishReasons).toEqual(["stop"]);
     expect(info.responseModel).toBe("gpt-4o-2024-08-06");
     expect(info.responseId).toBe("resp-1");
+  });
+
+  it("reads a cost the provider reported (usage.cost, token_usage.cost), summed; junk is no cost", () => {
+    const withCost = (meta: Record<string, unknown>) =>
+      new AIMessage({ content: "x", response_metadata: meta });
+    const info = readModelResponse({
+      generations: [
+        [
+          { text: "x", message: withCost({ usage: { cost: 0.25, prompt_tokens: 3 } }) },
+          { text: "x", message: withCost({ token_usage: { cost: 0.5 } }) },
+        ],
+      ],
+    });
+    expect(info.providerCost).toBe(0.75);
+    for (const junk of [{ usage: { cost: -1 } }, { usage: { cost: "0.1" } }, { usage: { cost: Number.NaN } }, {}]) {
+      expect(readModelResponse({ generations: [[{ text: "x", message: withCost(junk) }]] }).providerCost).toBeUndefined();
+    }
   });
 
   it("falls back to llmOutput.tokenUsage and tolerates junk", () => {

@@ -17,7 +17,7 @@ import {
   ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
   ATTR_LANGGRAPH_OUTCOME,
   ATTR_LANGGRAPH_RETRIEVAL_DOCUMENT_COUNT,
-  METRIC_GEN_AI_RETRIEVAL_DURATION,
+  METRIC_LANGGRAPH_RETRIEVAL_DURATION,
 } from "../../src/semconv.js";
 import { nodeSpanName, useOtel } from "../helpers/otel.js";
 
@@ -63,7 +63,7 @@ describe("retriever spans", () => {
     expect(span.attributes[ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT]).toBeUndefined();
     expect(span.attributes[ATTR_GEN_AI_RETRIEVAL_DOCUMENTS]).toBeUndefined();
     expect(
-      await otel.histogramCount(METRIC_GEN_AI_RETRIEVAL_DURATION, {
+      await otel.histogramCount(METRIC_LANGGRAPH_RETRIEVAL_DURATION, {
         [ATTR_GEN_AI_DATA_SOURCE_ID]: "PolicyRetriever",
         [ATTR_LANGGRAPH_OUTCOME]: "ok",
       }),
@@ -80,7 +80,7 @@ describe("retriever spans", () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.events.map((e) => e.name)).toContain("exception");
     expect(
-      await otel.histogramCount(METRIC_GEN_AI_RETRIEVAL_DURATION, {
+      await otel.histogramCount(METRIC_LANGGRAPH_RETRIEVAL_DURATION, {
         [ATTR_LANGGRAPH_OUTCOME]: "error",
         "error.type": "RangeError",
       }),

@@ -43,6 +43,7 @@ import {
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
+  type Sampler,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, beforeEach } from "vitest";
@@ -64,6 +65,8 @@ export interface OtelHarnessOptions {
   instrumentations?: Instrumentation[];
   /** Skip `enable()` (lifecycle tests that want to enable by hand). Default false. */
   manualEnable?: boolean;
+  /** The tracer provider's sampler (tests of what samplers see). Default: always on. */
+  sampler?: Sampler;
 }
 
 /** Name matcher: an exact span name or a pattern. */
@@ -107,6 +110,7 @@ export class OtelHarness {
   private constructor(options: OtelHarnessOptions) {
     this.tracerProvider = new BasicTracerProvider({
       spanProcessors: [new SimpleSpanProcessor(this.exporter)],
+      ...(options.sampler === undefined ? {} : { sampler: options.sampler }),
     });
     this.reader = new CollectingMetricReader();
     this.meterProvider = new MeterProvider({ readers: [this.reader] });

@@ -49,7 +49,11 @@ describe("createReactAgent", () => {
     const run = otel.span(workflowSpanName("calculator"));
     expectOk(run);
     expect(run.attributes[ATTR_GEN_AI_CONVERSATION_ID]).toBe("react-1");
-    const nodes = otel.childrenOf(run).filter((s) => s.name.startsWith(nodeSpanName("")));
+    // The agent's nodes run under its invoke_agent span, the run's one child.
+    const [agentSpan, ...others] = otel.childrenOf(run);
+    expect(agentSpan?.name).toBe("invoke_agent calculator");
+    expect(others).toEqual([]);
+    const nodes = otel.childrenOf(agentSpan!).filter((s) => s.name.startsWith(nodeSpanName("")));
     expect(nodes.map((s) => s.attributes[ATTR_LANGGRAPH_NODE_NAME])).toEqual([
       "agent",
       "tools",

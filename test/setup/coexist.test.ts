@@ -9,7 +9,7 @@ import { context, diag, propagation, SpanKind, trace } from "@opentelemetry/api"
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { Annotation, Command, END, interrupt, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it, vi } from "vitest";
 import { startObservability } from "../../src/index.js";
 import { flushOnExit } from "../../src/setup/process-hooks.js";
@@ -214,6 +214,38 @@ describe("in process: joining a registered tracer provider", () => {
       expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(["still-mine"]);
     } finally {
       spy.mockRestore();
+      trace.disable();
+      context.disable();
+      await provider.shutdown();
+    }
+  });
+});
+
+describe("in process: joined, a thread interrupted and resumed", () => {
+  it("links the resumed run to the interrupted one with no span processor of ours", async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    trace.setGlobalTracerProvider(provider);
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      const handle = startObservability({ env: {}, genai: false, logLevel: "none" });
+      expect(handle.joined).toBe(true);
+      await handle.ready;
+      const State = Annotation.Root({ answer: Annotation<string>() });
+      const graph = new StateGraph(State)
+        .addNode("ask", () => ({ answer: interrupt<string, string>("approve?") }))
+        .addEdge(START, "ask")
+        .addEdge("ask", END)
+        .compile({ name: "joined_hitl", checkpointer: new MemorySaver() });
+      const config = { configurable: { thread_id: "joined-1" } };
+      await graph.invoke({}, config);
+      expect(await graph.invoke(new Command({ resume: "yes" }), config)).toEqual({ answer: "yes" });
+      const [interrupted, resumed] = exporter
+        .getFinishedSpans()
+        .filter((s) => s.name === `${SPAN_INVOKE_WORKFLOW} joined_hitl`);
+      expect(resumed?.links.map((l) => l.context.spanId)).toEqual([interrupted?.spanContext().spanId]);
+      await handle.shutdown();
+    } finally {
       trace.disable();
       context.disable();
       await provider.shutdown();

@@ -124,6 +124,12 @@ const CASES: Case[] = [
     "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT",
   ].map((variable) => ({ variable, value: "unlimited" })),
   { variable: "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", value: "always" },
+  // Under the GenAI opt-in the switch takes the conventions' modes only: true is no mode.
+  {
+    variable: "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+    value: "true",
+    with: { OTEL_SEMCONV_STABILITY_OPT_IN: "gen_ai_latest_experimental" },
+  },
 ];
 
 const built = useBuiltRegister();

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { SPAN_INVOKE_NODE, SPAN_INVOKE_WORKFLOW } from "../../src/semconv.js";
 import { freePort } from "../helpers/waiting.js";
-import { REPO, startChild, useBuiltRegister, useOtlpReceiver } from "./support.js";
+import { expectOneWholeRun, REPO, startChild, useBuiltRegister, useOtlpReceiver } from "./support.js";
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -38,11 +38,7 @@ describe("pure ES module app", () => {
   it("under --import register: loads no CommonJS @langchain module, first run fully traced", async () => {
     const { report, spans } = await runProbe(["--import", built().esm]);
     expect(report.cjsLangChainModules).toBe(0);
-    const runs = spans.filter((s) => s.name === RUN);
-    expect(runs).toHaveLength(1);
-    const nodes = spans.filter((s) => s.name.startsWith(SPAN_INVOKE_NODE));
-    expect(nodes.map((s) => s.name).sort()).toEqual([`${SPAN_INVOKE_NODE} first`, `${SPAN_INVOKE_NODE} second`]);
-    for (const node of nodes) expect(node.parentSpanId).toBe(runs[0]?.spanId);
+    expectOneWholeRun(spans, "esm_probe", ["first", "second"]);
   });
 
   it("with startObservability() and no await: the first run is whole or absent, never orphaned nodes", async () => {

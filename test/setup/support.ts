@@ -5,8 +5,9 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, afterEach, beforeAll } from "vitest";
-import { type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.js";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { SPAN_INVOKE_NODE, SPAN_INVOKE_WORKFLOW } from "../../src/semconv.js";
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./otlp-receiver.js";
 
 export const REPO = resolve(__dirname, "../..");
 const ESM_REGISTER = join(REPO, "dist/esm/register.js");
@@ -118,6 +119,15 @@ export {
   type ReceivedSpan,
   startOtlpReceiver,
 } from "./otlp-receiver.js";
+
+/** Exactly one run span of `graph`, with one span per node of `nodes` under it. */
+export function expectOneWholeRun(spans: ReceivedSpan[], graph: string, nodes: string[]): void {
+  const runs = spans.filter((s) => s.name === `${SPAN_INVOKE_WORKFLOW} ${graph}`);
+  expect(runs).toHaveLength(1);
+  const nodeSpans = spans.filter((s) => s.name.startsWith(SPAN_INVOKE_NODE));
+  expect(nodeSpans.map((s) => s.name).sort()).toEqual(nodes.map((node) => `${SPAN_INVOKE_NODE} ${node}`).sort());
+  for (const node of nodeSpans) expect(node.parentSpanId).toBe(runs[0]?.spanId);
+}
 
 /** For a test file: a fresh receiver per test (`start()`), closed after each test. */
 export function useOtlpReceiver(): { start(): Promise<OtlpReceiver>; current(): OtlpReceiver | undefined } {

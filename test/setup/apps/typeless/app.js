@@ -1,0 +1,2 @@
+// CommonJS by syntax: the nearest package.json has no "type".
+require("../cjs-probe.cjs");
