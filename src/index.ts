@@ -13,6 +13,7 @@ export * from "./semconv.js";
 export * from "./genai/index.js";
 export * from "./resilience/index.js";
 export * from "./cache/index.js";
+export * from "./propagation/index.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 export * from "./setup/index.js";
 export {

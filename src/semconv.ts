@@ -113,6 +113,11 @@ export const ATTR_LANGGRAPH_COST_SOURCE = "langgraph.cost.source";
 export const ATTR_LANGGRAPH_CACHE_HIT = "langgraph.cache.hit";
 export const ATTR_LANGGRAPH_CACHE_NAME = "langgraph.cache.name";
 export const ATTR_LANGGRAPH_CACHE_RESULT = "langgraph.cache.result";
+/**
+ * Which tier of a tiered cache answered or was asked: `local` (in-process), `shared`
+ * (Redis, for every replica), or what the app names its own tiers.
+ */
+export const ATTR_LANGGRAPH_CACHE_TIER = "langgraph.cache.tier";
 export const ATTR_LANGGRAPH_OPERATION = "langgraph.operation";
 export const ATTR_LANGGRAPH_RETRY_ATTEMPT = "langgraph.retry.attempt";
 export const ATTR_LANGGRAPH_RETRY_DELAY_MS = "langgraph.retry.delay_ms";
@@ -187,6 +192,9 @@ export type HumanDecision = (typeof HUMAN_DECISIONS)[number];
 /** `langgraph.cache.result` */
 export const CACHE_RESULT_HIT = "hit";
 export const CACHE_RESULT_MISS = "miss";
+/** `langgraph.cache.tier` of ResponseCache (in-process) and SharedResponseCache (Redis). */
+export const CACHE_TIER_LOCAL = "local";
+export const CACHE_TIER_SHARED = "shared";
 
 /** `langgraph.circuit_breaker.state` gauge values and labels. */
 export const CIRCUIT_STATE_CLOSED = 0;
@@ -524,8 +532,9 @@ export const METRICS: readonly MetricDefinition[] = [
     name: METRIC_LANGGRAPH_CACHE_REQUESTS,
     kind: "counter",
     unit: "{request}",
-    description: "Response cache lookups, by result (hit, miss).",
-    attributes: [ATTR_LANGGRAPH_CACHE_NAME, ATTR_LANGGRAPH_CACHE_RESULT],
+    description:
+      "Response cache lookups, by result (hit, miss) and tier (local, shared); a lookup the cache could not answer (Redis down, timed out) is a miss with `error.type`.",
+    attributes: [ATTR_LANGGRAPH_CACHE_NAME, ATTR_LANGGRAPH_CACHE_RESULT, ATTR_LANGGRAPH_CACHE_TIER, ATTR_ERROR_TYPE],
   },
   {
     name: METRIC_LANGGRAPH_CACHE_ENTRIES,

@@ -146,19 +146,30 @@ export function llmToolsDashboard(): Dashboard {
     .withPanel(
       new TimeseriesPanel()
         .title("Cache hit ratio")
+        .description(
+          "Per cache and tier: a tier's ratio is over the lookups that reached it (the shared tier sees only local misses).",
+        )
         .unit("percentunit")
         .min(0)
         .max(1)
         .withTarget(
           prom(
             ratio(
-              sumRate(cacheHits, [LABEL.cache]),
-              sumRate(cacheRequests, [LABEL.cache]),
-              [LABEL.cache],
+              sumRate(cacheHits, [LABEL.cache, LABEL.cacheTier]),
+              sumRate(cacheRequests, [LABEL.cache, LABEL.cacheTier]),
+              [LABEL.cache, LABEL.cacheTier],
             ),
-            `{{${LABEL.cache}}}`,
+            `{{${LABEL.cache}}} {{${LABEL.cacheTier}}}`,
           ),
         )
+        .span(6),
+    )
+    .withPanel(
+      new TimeseriesPanel()
+        .title("Cache hits per tier")
+        .description("Hits answered by each tier: local (in process) and shared (Redis, every replica).")
+        .unit("ops")
+        .withTarget(promOrZero(sumRate(cacheHits, [LABEL.cacheTier]), `{{${LABEL.cacheTier}}}`))
         .span(6),
     )
     .withPanel(

@@ -11,3 +11,9 @@ export {
   type ResponseCacheOptions,
   type SemanticLookupOptions,
 } from "./response-cache.js";
+export {
+  type SharedCacheClient,
+  SharedResponseCache,
+  type SharedResponseCacheOptions,
+} from "./shared-cache.js";
+export { TieredCache, type TieredCacheOptions } from "./tiered-cache.js";

@@ -21,6 +21,7 @@ import {
   ATTR_LANGGRAPH_CACHE_NAME,
   ATTR_LANGGRAPH_CACHE_RESULT,
   ATTR_LANGGRAPH_CACHE_SIMILARITY,
+  ATTR_LANGGRAPH_CACHE_TIER,
   CACHE_RESULT_HIT,
   CACHE_RESULT_MISS,
 } from "../semconv.js";
@@ -28,6 +29,8 @@ import {
 export interface CacheLookup {
   /** `langgraph.cache.name` of the cache that was asked. */
   cache: string;
+  /** `langgraph.cache.tier` of the tier that was asked, when the cache has tiers. */
+  tier?: string;
   hit: boolean;
   result: typeof CACHE_RESULT_HIT | typeof CACHE_RESULT_MISS;
   /** Cosine similarity of a semantic hit (exact hits have none). */
@@ -70,6 +73,7 @@ export function setCacheLookupAttributes(span: Span, lookup: CacheLookup): void 
     [ATTR_LANGGRAPH_CACHE_RESULT]: lookup.result,
     [ATTR_LANGGRAPH_CACHE_NAME]: lookup.cache,
   });
+  if (lookup.tier !== undefined) span.setAttribute(ATTR_LANGGRAPH_CACHE_TIER, lookup.tier);
   if (lookup.similarity !== undefined) {
     span.setAttribute(ATTR_LANGGRAPH_CACHE_SIMILARITY, lookup.similarity);
   }

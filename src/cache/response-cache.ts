@@ -4,7 +4,7 @@
  * the model's parameters; optionally semantic, matching a new prompt to a cached one of
  * the same model whose embedding is similar enough.
  *
- * Telemetry: `langgraph.cache.requests` (hit / miss), `langgraph.cache.entries`
+ * Telemetry: `langgraph.cache.requests` (hit / miss, tier `local`), `langgraph.cache.entries`
  * (observed), `langgraph.cache.evictions`; every lookup is published (lookup-events.ts).
  * A failing embeddings call or size estimate degrades to a miss / a skipped store: a cache
  * must never fail the model call.
@@ -14,14 +14,9 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Generation } from "@langchain/core/outputs";
 import { diag, type MeterProvider } from "@opentelemetry/api";
 import { count, type ObservedSource, registerObserved } from "../resilience/telemetry.js";
-import {
-  ATTR_LANGGRAPH_CACHE_NAME,
-  ATTR_LANGGRAPH_CACHE_RESULT,
-  CACHE_RESULT_HIT,
-  CACHE_RESULT_MISS,
-} from "../semconv.js";
+import { ATTR_LANGGRAPH_CACHE_NAME, CACHE_TIER_LOCAL } from "../semconv.js";
 import { canonicalLlmString, stableCacheKey } from "./key.js";
-import { publishCacheLookup } from "./lookup-events.js";
+import { REPORTS_ITSELF, recordLookup } from "./record.js";
 import { BoundedLru, type EvictionReason } from "./lru.js";
 import { cosineSimilarity } from "./similarity.js";
 
@@ -35,6 +30,8 @@ export interface SemanticLookupOptions {
 export interface ResponseCacheOptions<T> {
   /** `langgraph.cache.name`. Default "default". */
   name?: string;
+  /** `langgraph.cache.tier` on its lookups. Default "local". */
+  tier?: string;
   /** Most entries held. Default 1000. */
   maxEntries?: number;
   /** Most bytes held (keys, values, embeddings). Default 50 MiB. */
@@ -66,7 +63,9 @@ function jsonBytes(value: unknown): number {
 
 export class ResponseCache<T = Generation[]> extends BaseCache<T> implements ObservedSource {
   readonly name: string;
+  readonly tier: string;
   readonly meterProvider: MeterProvider | undefined;
+  readonly [REPORTS_ITSELF] = true;
   private readonly store: BoundedLru<CachedValue<T>>;
   private readonly sizeOf: (value: T) => number;
   private readonly semantic: Required<SemanticLookupOptions> | undefined;
@@ -75,6 +74,7 @@ export class ResponseCache<T = Generation[]> extends BaseCache<T> implements Obs
   constructor(options: ResponseCacheOptions<T> = {}) {
     super();
     this.name = options.name ?? "default";
+    this.tier = options.tier ?? CACHE_TIER_LOCAL;
     this.meterProvider = options.meterProvider;
     this.keyEncoder = stableCacheKey;
     this.sizeOf = options.sizeOf ?? jsonBytes;
@@ -137,12 +137,12 @@ export class ResponseCache<T = Generation[]> extends BaseCache<T> implements Obs
       diag.warn("langgraph-otel: ResponseCache lookup failed; treating it as a miss", err);
       found = null;
     }
-    const hit = found !== null;
-    count(this.meterProvider, (i) => i.cacheRequests, {
-      [ATTR_LANGGRAPH_CACHE_NAME]: this.name,
-      [ATTR_LANGGRAPH_CACHE_RESULT]: hit ? CACHE_RESULT_HIT : CACHE_RESULT_MISS,
+    recordLookup(this.meterProvider, {
+      cache: this.name,
+      tier: this.tier,
+      hit: found !== null,
+      ...(similarity !== undefined ? { similarity } : {}),
     });
-    publishCacheLookup({ cache: this.name, hit, ...(similarity !== undefined ? { similarity } : {}) });
     return found;
   }
 

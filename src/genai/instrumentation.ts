@@ -26,6 +26,7 @@ import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
 import { type Pricing, pricingOf } from "./cost.js";
 import { loadMaintainedPrices } from "./price-source.js";
 import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
+import { CACHED_GENERATE_METHOD, countCacheLookups } from "./cache-lookups.js";
 import { asyncCallerPrototypeOf, countAttempts, retryingMethodsOf } from "./llm-retries.js";
 import { RunTracker } from "./runs.js";
 import { useNodeRegistry } from "../instrumentation/node-registry.js";
@@ -205,7 +206,9 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
     this._managers?.clear();
     for (const proto of this._toolPrototypes ?? []) this._unwrap(proto, "call");
     this._toolPrototypes?.clear();
-    for (const proto of this._modelPrototypes ?? []) for (const method of MODEL_ENTRY_METHODS) this._unwrap(proto, method);
+    for (const proto of this._modelPrototypes ?? []) {
+      for (const method of [...MODEL_ENTRY_METHODS, CACHED_GENERATE_METHOD]) this._unwrap(proto, method);
+    }
     this._modelPrototypes?.clear();
     this._providerContext?.unwrapAll();
     for (const proto of this._callerPrototypes ?? []) {
@@ -360,6 +363,11 @@ export class GenAIInstrumentation extends InstrumentationBase<GenAIInstrumentati
           }
           return original.apply(this, args);
         }) as never);
+    }
+    if (typeof proto[CACHED_GENERATE_METHOD] === "function") {
+      const onError = (err: unknown) => this._diag.error("counting cache lookups failed", err);
+      this._wrap(proto, CACHED_GENERATE_METHOD, ((original: (...args: unknown[]) => unknown) =>
+        countCacheLookups(original as never, active, onError)) as never);
     }
     this._modelPrototypes.add(proto);
   }

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { markOwnServer } from "./own-servers.js";
 import type { HealthHandler } from "./handler.js";
 
 export interface HealthServer {
@@ -13,6 +14,7 @@ export interface HealthServer {
 export function serveHealth(handler: HealthHandler, port: number, host = "0.0.0.0"): Promise<HealthServer> {
   const server: Server = createServer(handler);
   server.unref();
+  markOwnServer(server);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen({ port, host }, () => {

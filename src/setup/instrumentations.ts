@@ -1,9 +1,12 @@
 import type { Instrumentation } from "@opentelemetry/instrumentation";
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { WinstonInstrumentation } from "@opentelemetry/instrumentation-winston";
 import { GenAIInstrumentation } from "../genai/index.js";
 import { LangGraphInstrumentation } from "../instrumentation/index.js";
 import type { ObservabilityOptions } from "./options.js";
+import { isOwnServerSocket } from "../health/own-servers.js";
 
 export interface SdkInstrumentations {
   langgraph: LangGraphInstrumentation;
@@ -15,21 +18,51 @@ export interface SdkInstrumentations {
 
 export interface InstrumentationChoices {
   /**
-   * Leave out our pino and winston instrumentations (another SDK in the process brings
-   * its own: patching twice would send every record twice).
+   * Leave out our library instrumentations (http, undici, pino, winston): another SDK in
+   * the process brings its own, and patching twice would trace every request and send
+   * every log record twice.
    */
-  withoutLogInstrumentations?: boolean;
+  withoutLibraryInstrumentations?: boolean;
+  /**
+   * Leave out http and undici: an SDK the app started itself owns its HTTP telemetry
+   * (it registers its http instrumentation or chose not to); ours would re-wrap `http`
+   * and so replace the app's patch, and the configuration the app gave it.
+   */
+  withoutNetworkInstrumentations?: boolean;
 }
 
-/** The log libraries we instrument, by the names OTEL_NODE_*_INSTRUMENTATIONS use. */
-const LOG_INSTRUMENTATIONS = {
+const NETWORK_LIBRARIES: readonly string[] = ["http", "undici"];
+
+/**
+ * The libraries we instrument besides LangGraph, by the names OTEL_NODE_*_INSTRUMENTATIONS
+ * use. http and undici (fetch) carry trace context across processes: a graph run served
+ * over HTTP nests under the request's server span, and a RemoteGraph or fetch call sends
+ * `traceparent`. pino and winston put `trace_id`/`span_id` on records and send them to
+ * the LoggerProvider (OTLP logs).
+ */
+const LIBRARY_INSTRUMENTATIONS = {
+  http: {
+    packageName: "@opentelemetry/instrumentation-http",
+    // Scrapes of /metrics and health probes on our own ports are not the app's traffic.
+    create: () =>
+      new HttpInstrumentation({
+        enabled: false,
+        ignoreIncomingRequestHook: (request) => isOwnServerSocket(request.socket),
+      }),
+  },
+  undici: {
+    packageName: "@opentelemetry/instrumentation-undici",
+    // Enabled from construction: it records only while its config says enabled, and the
+    // SDK calls enable() only on instrumentations whose config says disabled.
+    create: () => new UndiciInstrumentation(),
+  },
   pino: { packageName: "@opentelemetry/instrumentation-pino", create: () => new PinoInstrumentation({ enabled: false }) },
   winston: {
     packageName: "@opentelemetry/instrumentation-winston",
     create: () => new WinstonInstrumentation({ enabled: false }),
   },
 } as const;
-type LogLibrary = keyof typeof LOG_INSTRUMENTATIONS;
+type Library = keyof typeof LIBRARY_INSTRUMENTATIONS;
 
 function listFromEnv(value: string | undefined): string[] {
   return (value ?? "")
@@ -39,24 +72,24 @@ function listFromEnv(value: string | undefined): string[] {
 }
 
 /**
- * The log instrumentations to add: pino and winston, so that their records carry
- * `trace_id`/`span_id` and reach the LoggerProvider (OTLP logs). Left out: the ones the
- * app brings itself (`instrumentations` option), the ones OTEL_NODE_DISABLED_INSTRUMENTATIONS
- * names (or OTEL_NODE_ENABLED_INSTRUMENTATIONS leaves out), the variables of
+ * The library instrumentations to add. Left out: the ones the app brings itself
+ * (`instrumentations` option), the ones OTEL_NODE_DISABLED_INSTRUMENTATIONS names (or
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS leaves out), the variables of
  * `@opentelemetry/auto-instrumentations-node`, read the same way.
  */
-function logInstrumentations(options: ObservabilityOptions, choices: InstrumentationChoices): Instrumentation[] {
-  if (choices.withoutLogInstrumentations === true) return [];
+function libraryInstrumentations(options: ObservabilityOptions, choices: InstrumentationChoices): Instrumentation[] {
+  if (choices.withoutLibraryInstrumentations === true) return [];
   const env = options.env ?? process.env;
   const disabled = listFromEnv(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS);
   const enabled = listFromEnv(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS);
   const brought = new Set((options.instrumentations ?? []).map((i) => i.instrumentationName));
-  const libraries = Object.keys(LOG_INSTRUMENTATIONS) as LogLibrary[];
+  const libraries = Object.keys(LIBRARY_INSTRUMENTATIONS) as Library[];
   return libraries
+    .filter((library) => choices.withoutNetworkInstrumentations !== true || !NETWORK_LIBRARIES.includes(library))
     .filter((library) => !disabled.includes(library))
     .filter((library) => enabled.length === 0 || enabled.includes(library))
-    .filter((library) => !brought.has(LOG_INSTRUMENTATIONS[library].packageName))
-    .map((library) => LOG_INSTRUMENTATIONS[library].create());
+    .filter((library) => !brought.has(LIBRARY_INSTRUMENTATIONS[library].packageName))
+    .map((library) => LIBRARY_INSTRUMENTATIONS[library].create());
 }
 
 /**
@@ -76,7 +109,7 @@ export function createInstrumentations(
   return {
     langgraph,
     genai,
-    all: [...own, ...logInstrumentations(options, choices), ...(options.instrumentations ?? [])],
+    all: [...own, ...libraryInstrumentations(options, choices), ...(options.instrumentations ?? [])],
   };
 }
 

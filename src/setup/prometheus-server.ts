@@ -3,6 +3,7 @@ import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Sourced } from "./env-parse.js";
 import { ObservabilityConfigError } from "./errors.js";
 import type { FailureReporter } from "./failure-reporter.js";
+import { markOwnServer } from "../health/own-servers.js";
 
 export interface MetricsEndpoint {
   /** The reader to give the MeterProvider. */
@@ -42,6 +43,7 @@ export function serveMetrics(
     }
   });
   server.unref();
+  markOwnServer(server);
   const listening = new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const problem =

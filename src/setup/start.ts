@@ -374,9 +374,11 @@ function join(
   registered: RegisteredProviders,
   askedForMetrics: boolean,
 ): ObservabilityHandle {
-  // The auto-instrumentations bring pino and winston instrumentations of their own.
+  // The auto-instrumentations bring http, undici, pino and winston instrumentations of
+  // their own; any SDK the app started owns its HTTP telemetry.
   const sdkInstrumentations = createInstrumentations(options, {
-    withoutLogInstrumentations: autoInstrumentationsRegistered(),
+    withoutLibraryInstrumentations: autoInstrumentationsRegistered(),
+    withoutNetworkInstrumentations: true,
   });
   const instrumentations = sdkInstrumentations.all;
 

@@ -116,16 +116,18 @@ describe.each([
   });
 });
 
-describe("which log instrumentations our setup adds", () => {
-  const names = (options: Parameters<typeof createInstrumentations>[0], withoutLogs = false) =>
-    createInstrumentations(options, { withoutLogInstrumentations: withoutLogs }).all.map(
+describe("which library instrumentations our setup adds", () => {
+  const names = (options: Parameters<typeof createInstrumentations>[0], withoutLibraries = false) =>
+    createInstrumentations(options, { withoutLibraryInstrumentations: withoutLibraries }).all.map(
       (i) => i.instrumentationName,
     );
 
-  it("pino and winston by default", () => {
+  it("http, undici, pino and winston by default", () => {
     expect(names({ env: {} })).toEqual([
       "langgraph-otel",
       "langgraph-otel/genai",
+      "@opentelemetry/instrumentation-http",
+      "@opentelemetry/instrumentation-undici",
       "@opentelemetry/instrumentation-pino",
       "@opentelemetry/instrumentation-winston",
     ]);
@@ -135,9 +137,13 @@ describe("which log instrumentations our setup adds", () => {
     expect(names({ env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: " pino ,fs" } })).not.toContain(
       "@opentelemetry/instrumentation-pino",
     );
+    expect(names({ env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: "http,undici" } })).not.toContain(
+      "@opentelemetry/instrumentation-http",
+    );
     expect(names({ env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,winston" } })).toEqual([
       "langgraph-otel",
       "langgraph-otel/genai",
+      "@opentelemetry/instrumentation-http",
       "@opentelemetry/instrumentation-winston",
     ]);
   });
@@ -148,5 +154,14 @@ describe("which log instrumentations our setup adds", () => {
     expect(list.filter((n) => n === "@opentelemetry/instrumentation-pino")).toHaveLength(1);
     expect(list).toContain("@opentelemetry/instrumentation-winston");
     expect(names({ env: {} }, true)).toEqual(["langgraph-otel", "langgraph-otel/genai"]);
+    // Joining an SDK the app started: its HTTP telemetry is its own.
+    expect(
+      createInstrumentations({ env: {} }, { withoutNetworkInstrumentations: true }).all.map((i) => i.instrumentationName),
+    ).toEqual([
+      "langgraph-otel",
+      "langgraph-otel/genai",
+      "@opentelemetry/instrumentation-pino",
+      "@opentelemetry/instrumentation-winston",
+    ]);
   });
 });

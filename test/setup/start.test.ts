@@ -313,9 +313,11 @@ describe("startObservability", () => {
     });
     started.push(handle);
     await handle.ready;
-    // The log instrumentations (pino, winston) stay: they are not GenAI's.
+    // The library instrumentations (http, undici, pino, winston) stay: they are not GenAI's.
     expect(handle.instrumentations.map((i) => i.constructor.name)).toEqual([
       "LangGraphInstrumentation",
+      "HttpInstrumentation",
+      "UndiciInstrumentation",
       "PinoInstrumentation",
       "WinstonInstrumentation",
     ]);
