@@ -17,9 +17,7 @@ import {
 } from "../semconv.js";
 import { metricErrorType } from "../series-budget.js";
 import { asDict, type GenAIHost, nonEmptyString, providerName } from "./host.js";
-import { ownerOf, type Wrapper } from "./provider-context.js";
-
-type Method = (this: unknown, ...args: unknown[]) => unknown;
+import { type Method, OwnedMethodWraps, type Wrapper } from "./method-wraps.js";
 
 /** The methods every LangChain `Embeddings` class implements itself (the base has none). */
 const EMBED_METHODS = ["embedQuery", "embedDocuments"] as const;
@@ -54,34 +52,24 @@ function providerOf(embeddings: object): string | undefined {
  * The span's parent is the caller's context (the node attempt, or a retriever span).
  */
 export class EmbeddingsCalls {
-  private readonly wrapped = new Map<Record<string, unknown>, Set<string>>();
+  private readonly wraps: OwnedMethodWraps;
 
   constructor(
     private readonly host: GenAIHost,
-    private readonly wrapper: Wrapper,
-  ) {}
+    wrapper: Wrapper,
+  ) {
+    this.wraps = new OwnedMethodWraps(wrapper);
+  }
 
   /** Wraps the embed methods of this object's classes (an instance, or a class). */
   note(target: unknown): void {
     const instance = typeof target === "function" ? (target as { prototype?: unknown }).prototype : target;
     if (typeof instance !== "object" || instance === null) return;
-    for (const method of EMBED_METHODS) {
-      const owner = ownerOf(instance, method);
-      if (owner === undefined || typeof owner[method] !== "function") continue;
-      let methods = this.wrapped.get(owner);
-      if (methods?.has(method)) continue;
-      if (methods === undefined) {
-        methods = new Set();
-        this.wrapped.set(owner, methods);
-      }
-      methods.add(method);
-      this.wrapper.wrap(owner, method, (original) => this.traced(original));
-    }
+    for (const method of EMBED_METHODS) this.wraps.wrapOnce(instance, method, (original) => this.traced(original));
   }
 
   unwrapAll(): void {
-    for (const [owner, methods] of this.wrapped) for (const method of methods) this.wrapper.unwrap(owner, method);
-    this.wrapped.clear();
+    this.wraps.unwrapAll();
   }
 
   private traced(original: Method): Method {

@@ -25,7 +25,8 @@ import {
 import { createGenAIInstruments, type GenAIInstruments } from "./metrics.js";
 import { type Pricing, pricingOf } from "./cost.js";
 import { loadMaintainedPrices } from "./price-source.js";
-import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext, type Wrapper } from "./provider-context.js";
+import type { Wrapper } from "./method-wraps.js";
+import { baseChatModelPrototypeOf, MODEL_ENTRY_METHODS, ProviderContext } from "./provider-context.js";
 import { CACHED_GENERATE_METHOD, countCacheLookups } from "./cache-lookups.js";
 import { asyncCallerPrototypeOf, countAttempts, retryingMethodsOf } from "./llm-retries.js";
 import { RunTracker } from "./runs.js";

@@ -1,6 +1,5 @@
 import { type Context, context } from "@opentelemetry/api";
-
-type Method = (this: unknown, ...args: unknown[]) => unknown;
+import { type Method, OwnedMethodWraps, type Wrapper } from "./method-wraps.js";
 
 /** The methods of a chat model class that run the provider's own code. */
 const PROVIDER_METHODS = ["_generate", "_streamResponseChunks"] as const;
@@ -16,14 +15,6 @@ export function baseChatModelPrototypeOf(moduleExports: unknown): Record<string,
   if (typeof cls !== "function") return undefined;
   const proto = (cls as { prototype?: Record<string, unknown> }).prototype;
   return typeof proto?._generateUncached === "function" ? proto : undefined;
-}
-
-/** The first object on the chain from `start` (inclusive) that defines `method` itself. */
-export function ownerOf(start: object | null, method: string): Record<string, unknown> | undefined {
-  for (let proto = start; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
-    if (Object.hasOwn(proto, method)) return proto === Object.prototype ? undefined : (proto as Record<string, unknown>);
-  }
-  return undefined;
 }
 
 /** The run id LangChain passes as the third argument (the run manager). */
@@ -44,11 +35,6 @@ function iterateIn(ctx: Context, iterable: AsyncIterable<unknown>): AsyncIterabl
   return steps;
 }
 
-export interface Wrapper {
-  wrap(target: Record<string, unknown>, name: string, wrapper: (original: Method) => Method): void;
-  unwrap(target: Record<string, unknown>, name: string): void;
-}
-
 /**
  * Makes a model call's `chat` span the active context while the provider's own code runs
  * (`_generate`, `_streamResponseChunks` of the model's class), so that the provider's HTTP
@@ -58,27 +44,21 @@ export interface Wrapper {
  * of the methods is wrapped once, when a model of it first runs; `disable()` unwraps all.
  */
 export class ProviderContext {
-  private readonly wrapped = new Map<Record<string, unknown>, Set<string>>();
+  private readonly wraps: OwnedMethodWraps;
 
   constructor(
     private readonly spanContextOf: (runId: string) => Context | undefined,
-    private readonly wrapper: Wrapper,
-  ) {}
+    wrapper: Wrapper,
+  ) {
+    this.wraps = new OwnedMethodWraps(wrapper);
+  }
 
   /** Called with each chat model instance as a call enters it. */
   noteModel(model: unknown): void {
     if (typeof model !== "object" || model === null) return;
     for (const method of PROVIDER_METHODS) {
-      const owner = ownerOf(Object.getPrototypeOf(model) as object | null, method);
-      if (owner === undefined || typeof owner[method] !== "function") continue;
-      let methods = this.wrapped.get(owner);
-      if (methods?.has(method)) continue;
-      if (methods === undefined) {
-        methods = new Set();
-        this.wrapped.set(owner, methods);
-      }
-      methods.add(method);
-      this.wrapper.wrap(owner, method, (original) => this.inChatContext(original, method === "_streamResponseChunks"));
+      const streams = method === "_streamResponseChunks";
+      this.wraps.wrapOnce(Object.getPrototypeOf(model) as object | null, method, (original) => this.inChatContext(original, streams));
     }
   }
 
@@ -95,7 +75,6 @@ export class ProviderContext {
   }
 
   unwrapAll(): void {
-    for (const [owner, methods] of this.wrapped) for (const method of methods) this.wrapper.unwrap(owner, method);
-    this.wrapped.clear();
+    this.wraps.unwrapAll();
   }
 }
