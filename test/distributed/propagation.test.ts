@@ -8,21 +8,14 @@
  *  - Queue: a submitter and a pool of two workers over a real Redis list → each job's
  *    graph run is in the trace of the span that submitted it.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SPAN_INVOKE_NODE, SPAN_INVOKE_WORKFLOW } from "../../src/semconv.js";
 import { type RedisServer, startRedis } from "../helpers/redis.js";
-import { eventually, freePort } from "../helpers/waiting.js";
-import {
-  type OtlpReceiver,
-  type ReceivedSpan,
-  REPO,
-  type RunningChild,
-  startChild,
-  startOtlpReceiver,
-  useBuiltRegister,
-} from "../setup/support.js";
+import { exitedOk, lastJsonLine, startApp } from "../helpers/app-process.js";
+import { eventually } from "../helpers/waiting.js";
+import { type OtlpReceiver, type ReceivedSpan, REPO, startOtlpReceiver, useBuiltRegister } from "../setup/support.js";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -31,25 +24,9 @@ const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
 const built = useBuiltRegister();
 
-async function appEnv(receiver: OtlpReceiver, service: string, extra: Record<string, string> = {}) {
-  return {
-    OTEL_SERVICE_NAME: service,
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
-    OTEL_BSP_SCHEDULE_DELAY: "200",
-    LANGGRAPH_OTEL_ENTRY: join(dirname(built().esm), "index.js"),
-    ...extra,
-  };
-}
-
-function app(script: string, env: Record<string, string>): RunningChild {
-  return startChild(["--import", built().esm, join(APPS, script)], env, 90_000);
-}
-
-async function succeeded(child: RunningChild): Promise<string> {
-  const result = await child.exited;
-  expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-  return result.stdout;
+/** One of the apps in test/distributed/apps, under the built register entry. */
+function app(script: string, receiver: OtlpReceiver, service: string, env: Record<string, string> = {}) {
+  return startApp(built(), { script: join(APPS, script), receiver, service, env });
 }
 
 function one(spans: ReceivedSpan[], what: string, pick: (s: ReceivedSpan) => boolean): ReceivedSpan {
@@ -68,19 +45,18 @@ describe("HTTP: a RemoteGraph / fetch client and a graph server in two processes
   });
 
   it("puts the server's graph runs in the client's trace, under the request spans", async () => {
-    const serverEnv = await appEnv(receiver, "graph-server");
-    const server = app("graph-api-server.mjs", serverEnv);
+    const server = await app("graph-api-server.mjs", receiver, "graph-server");
     await server.waitForOutput('"listening"');
-    const port = JSON.parse(server.stdout().trim().split("\n").at(-1)!).listening as number;
+    const { listening: port } = lastJsonLine<{ listening: number }>(server.stdout());
     const url = `http://127.0.0.1:${port}`;
-    const client = app("graph-client.mjs", await appEnv(receiver, "graph-client", { GRAPH_SERVER_URL: url }));
-    const out = JSON.parse((await succeeded(client)).trim().split("\n").at(-1)!);
+    const client = await app("graph-client.mjs", receiver, "graph-client", { GRAPH_SERVER_URL: url });
+    const out = lastJsonLine<{ answers: string[] }>((await exitedOk(client)).stdout);
     expect(out.answers).toEqual(["remote answer to where is my order?", "remote answer to where is my order?"]);
     // A scrape of the server's own /metrics port is not the app's traffic: no span.
-    const scrape = await fetch(`http://127.0.0.1:${serverEnv.OTEL_EXPORTER_PROMETHEUS_PORT}/metrics`);
+    const scrape = await fetch(`http://127.0.0.1:${server.env.OTEL_EXPORTER_PROMETHEUS_PORT}/metrics`);
     expect(scrape.status).toBe(200);
     await fetch(`${url}/quit`);
-    await succeeded(server);
+    await exitedOk(server);
 
     const spans = await eventually(
       "both processes' spans",
@@ -148,9 +124,7 @@ describe("Queue: a submitter and a pool of two workers over Redis", () => {
   it("runs each job's graph in the trace of the span that submitted it", async () => {
     const JOBS = 6;
     const workers = await Promise.all(
-      ["worker-a", "worker-b"].map(async (name) =>
-        app("job-worker.mjs", await appEnv(receiver, name, { REDIS_URL: redis.url })),
-      ),
+      ["worker-a", "worker-b"].map((name) => app("job-worker.mjs", receiver, name, { REDIS_URL: redis.url })),
     );
     // Both workers blocked on the list before any job: Redis serves blocked clients in
     // turn, so each worker takes jobs.
@@ -164,14 +138,17 @@ describe("Queue: a submitter and a pool of two workers over Redis", () => {
     } finally {
       probe.disconnect();
     }
-    const submitter = app(
-      "job-submitter.mjs",
-      await appEnv(receiver, "job-submitter", { REDIS_URL: redis.url, JOBS: String(JOBS), WORKERS: "2" }),
+    const submitter = await app("job-submitter.mjs", receiver, "job-submitter", {
+      REDIS_URL: redis.url,
+      JOBS: String(JOBS),
+      WORKERS: "2",
+    });
+    const { submitted } = lastJsonLine<{ submitted: Array<{ id: number; traceId: string; spanId: string }> }>(
+      (await exitedOk(submitter)).stdout,
     );
-    const { submitted } = JSON.parse((await succeeded(submitter)).trim().split("\n").at(-1)!) as {
-      submitted: Array<{ id: number; traceId: string; spanId: string }>;
-    };
-    const done = await Promise.all(workers.map(async (w) => JSON.parse((await succeeded(w)).trim().split("\n").at(-1)!).done as number[]));
+    const done = await Promise.all(
+      workers.map(async (w) => lastJsonLine<{ done: number[] }>((await exitedOk(w)).stdout).done),
+    );
     expect(done.every((ids) => ids.length > 0)).toBe(true);
     expect(done.flat().sort((a, b) => a - b)).toEqual(submitted.map((s) => s.id));
 

@@ -6,7 +6,7 @@
  * replica answers from its model, its shared lookups are misses with `error.type`, and
  * nothing fails or hangs.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   ATTR_LANGGRAPH_CACHE_HIT,
@@ -16,8 +16,9 @@ import {
   SPAN_CHAT,
 } from "../../src/semconv.js";
 import { type RedisServer, startRedis } from "../helpers/redis.js";
-import { eventually, freePort } from "../helpers/waiting.js";
-import { type OtlpReceiver, REPO, startChild, startOtlpReceiver, useBuiltRegister } from "../setup/support.js";
+import { exitedOk, lastJsonLine, startApp } from "../helpers/app-process.js";
+import { eventually } from "../helpers/waiting.js";
+import { type OtlpReceiver, REPO, startOtlpReceiver, useBuiltRegister } from "../setup/support.js";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -38,23 +39,14 @@ async function replica(
   redisUrl: string,
   questions: string[],
 ): Promise<{ answers: string[]; requests: Requests[]; stderr: string }> {
-  const child = startChild(
-    ["--import", built().esm, APP],
-    {
-      APP_NAME: name,
-      QUESTIONS: questions.join("|"),
-      REDIS_URL: redisUrl,
-      OTEL_SERVICE_NAME: name,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
-      OTEL_BSP_SCHEDULE_DELAY: "200",
-      LANGGRAPH_OTEL_ENTRY: join(dirname(built().esm), "index.js"),
-    },
-    90_000,
-  );
-  const result = await child.exited;
-  expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-  return { ...JSON.parse(result.stdout.trim().split("\n").at(-1)!), stderr: result.stderr };
+  const child = await startApp(built(), {
+    script: APP,
+    receiver,
+    service: name,
+    env: { APP_NAME: name, QUESTIONS: questions.join("|"), REDIS_URL: redisUrl },
+  });
+  const result = await exitedOk(child);
+  return { ...lastJsonLine<{ answers: string[]; requests: Requests[] }>(result.stdout), stderr: result.stderr };
 }
 
 function counted(requests: Requests[], tier: string, result: string): number {

@@ -14,7 +14,8 @@ import { describe, expect, it, vi } from "vitest";
 import { startObservability } from "../../src/index.js";
 import { flushOnExit } from "../../src/setup/process-hooks.js";
 import { SPAN_INVOKE_NODE, SPAN_INVOKE_WORKFLOW } from "../../src/semconv.js";
-import { eventually, freePort } from "../helpers/waiting.js";
+import { otlpAppEnv } from "../helpers/app-process.js";
+import { eventually } from "../helpers/waiting.js";
 import {
   REPO,
   type ReceivedSpan,
@@ -36,19 +37,17 @@ const OTLP_SERVER_KIND = 2;
 const built = useBuiltRegister();
 const receivers = useOtlpReceiver();
 
+// OTEL_EXPORTER_PROMETHEUS_PORT is where our own SDK would serve /metrics: nobody may
+// listen there when we join.
 async function childEnvFor(extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const receiver = await receivers.start();
-  return {
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+  return otlpAppEnv(await receivers.start(), {
     // The test receiver decodes JSON; the other SDK defaults to protobuf.
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     // No cloud metadata probes: loopback only.
     OTEL_NODE_RESOURCE_DETECTORS: "env,host,process",
     OTEL_LOG_LEVEL: "info",
-    // Where our own SDK would serve /metrics: nobody may listen there when we join.
-    OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
     ...extra,
-  };
+  });
 }
 
 /**
