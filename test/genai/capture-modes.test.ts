@@ -1,15 +1,13 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { type DiagLogger, DiagLogLevel, diag } from "@opentelemetry/api";
-import { logs, SeverityNumber } from "@opentelemetry/api-logs";
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SeverityNumber } from "@opentelemetry/api-logs";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   CAPTURE_CONTENT_ENV,
   captureMode,
   SEMCONV_STABILITY_OPT_IN_ENV,
 } from "../../src/genai/content/policy.js";
-import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { checkEnv } from "../../src/setup/env-check.js";
 import type { ContentCaptureMode } from "../../src/genai/types.js";
 import {
@@ -21,7 +19,7 @@ import {
   EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
 } from "../../src/semconv.js";
 import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
-import { useOtel } from "../helpers/otel.js";
+import { useGenAILoggingTo, useGlobalLogs } from "./content-support.js";
 
 const SECRET = "sk-live0123456789abcdefXYZ";
 const PROMPT = `What is on the menu? my key is ${SECRET}`;
@@ -35,20 +33,10 @@ function setEnv(capture: string | undefined, optIn: string | undefined): void {
 }
 afterEach(() => setEnv(saved.capture, saved.optIn));
 
-const logExporter = new InMemoryLogRecordExporter();
-const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
-beforeAll(() => {
-  logs.setGlobalLoggerProvider(loggerProvider);
-});
-afterAll(async () => {
-  await loggerProvider.shutdown();
-  logs.disable();
-});
+const { logExporter, loggerProvider } = useGlobalLogs();
 
 describe("capture modes on a real graph", () => {
-  const genai = new GenAIInstrumentation({ enabled: false });
-  genai.setLoggerProvider(loggerProvider);
-  const otel = useOtel({ instrumentations: [genai] });
+  const { genai, otel } = useGenAILoggingTo(loggerProvider);
 
   async function run(mode: ContentCaptureMode | undefined) {
     genai.setConfig({ enabled: true, captureMessageContent: mode });

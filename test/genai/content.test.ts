@@ -1,9 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
-import { logs } from "@opentelemetry/api-logs";
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
 import {
@@ -15,6 +13,7 @@ import {
 import { useOtel } from "../helpers/otel.js";
 import { ScriptedChatModel } from "../../src/testing/scripted-chat-model.js";
 import { everything } from "../helpers/span-dump.js";
+import { useGenAILoggingTo, useGlobalLogs } from "./content-support.js";
 
 const PROMPT = "Book a table for Ada Lovelace, my key is sk-live0123456789abcdefXYZ";
 const SECRET_ARG = "hunter2-db-password";
@@ -41,20 +40,10 @@ function agent() {
   return createReactAgent({ llm: model, tools: [book], name: "booker" });
 }
 
-const logExporter = new InMemoryLogRecordExporter();
-const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
-beforeAll(() => {
-  logs.setGlobalLoggerProvider(loggerProvider);
-});
-afterAll(async () => {
-  await loggerProvider.shutdown();
-  logs.disable();
-});
+const { logExporter, loggerProvider } = useGlobalLogs();
 
 describe("content policy: default (off)", () => {
-  const genai = new GenAIInstrumentation({ enabled: false });
-  genai.setLoggerProvider(loggerProvider);
-  const otel = useOtel({ instrumentations: [genai] });
+  const { genai, otel } = useGenAILoggingTo(loggerProvider);
 
   it("records no prompt, completion, tool argument or result anywhere", async () => {
     const saved = process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
