@@ -2,7 +2,7 @@
  * A ResponseCache hit is marked on the `chat` span of the call it answered, although the
  * lookup runs in the caller's context (where the node span, not the chat span, is active).
  */
-import { InMemoryCache } from "@langchain/core/caches";
+import { type BaseCache, InMemoryCache } from "@langchain/core/caches";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
@@ -25,8 +25,10 @@ const otel = useOtel({ instrumentations: [genai] });
 
 const State = Annotation.Root({ question: Annotation<string>, answer: Annotation<string> });
 
-function askingGraph(model: FakeListChatModel) {
-  return new StateGraph(State)
+/** Asks the same question twice through a graph whose node calls a model with `cache`; the answers. */
+async function askTwice(cache: BaseCache, responses: string[]): Promise<string[]> {
+  const model = new FakeListChatModel({ responses, cache });
+  const graph = new StateGraph(State)
     .addNode("ask", async (state: typeof State.State) => {
       const message = await model.invoke(state.question);
       return { answer: String(message.content) };
@@ -34,14 +36,14 @@ function askingGraph(model: FakeListChatModel) {
     .addEdge(START, "ask")
     .addEdge("ask", END)
     .compile({ name: "qa" });
+  const answers: string[] = [];
+  for (let i = 0; i < 2; i++) answers.push((await graph.invoke({ question: "capital of France?" })).answer);
+  return answers;
 }
 
 describe("any LangChain BaseCache", () => {
   it("counts hits and misses under the cache's class name; the hit's chat span says cached", async () => {
-    const model = new FakeListChatModel({ responses: ["Paris", "Lyon"], cache: new InMemoryCache() });
-    const graph = askingGraph(model);
-    expect((await graph.invoke({ question: "capital of France?" })).answer).toBe("Paris");
-    expect((await graph.invoke({ question: "capital of France?" })).answer).toBe("Paris");
+    expect(await askTwice(new InMemoryCache(), ["Paris", "Lyon"])).toEqual(["Paris", "Paris"]);
 
     const named = { [ATTR_LANGGRAPH_CACHE_NAME]: "InMemoryCache" };
     expect(
@@ -58,29 +60,14 @@ describe("any LangChain BaseCache", () => {
   });
 
   it("leaves our own caches to count themselves (no double count)", async () => {
-    const model = new FakeListChatModel({ responses: ["Paris"], cache: new ResponseCache({ name: "ours" }) });
-    const graph = askingGraph(model);
-    await graph.invoke({ question: "capital of France?" });
-    await graph.invoke({ question: "capital of France?" });
+    await askTwice(new ResponseCache({ name: "ours" }), ["Paris"]);
     expect(await otel.counterValue(METRIC_LANGGRAPH_CACHE_REQUESTS)).toBe(2);
   });
 });
 
 describe("ResponseCache with GenAI spans", () => {
   it("marks the chat span that the cache answered, and the miss before it", async () => {
-    const cache = new ResponseCache({ name: "answers" });
-    const model = new FakeListChatModel({ responses: ["Paris", "Lyon"], cache });
-    const graph = new StateGraph(State)
-      .addNode("ask", async (state: typeof State.State) => {
-        const message = await model.invoke(state.question);
-        return { answer: String(message.content) };
-      })
-      .addEdge(START, "ask")
-      .addEdge("ask", END)
-      .compile({ name: "qa" });
-
-    await graph.invoke({ question: "capital of France?" });
-    await graph.invoke({ question: "capital of France?" });
+    await askTwice(new ResponseCache({ name: "answers" }), ["Paris", "Lyon"]);
 
     const chats = otel.spans().filter((span) => span.name.startsWith(SPAN_CHAT));
     expect(chats).toHaveLength(2);
