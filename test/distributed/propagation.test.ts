@@ -12,8 +12,7 @@ import { join } from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SPAN_INVOKE_NODE, SPAN_INVOKE_WORKFLOW } from "../../src/semconv.js";
-import { type RedisServer, startRedis } from "../helpers/redis.js";
-import { exitedOk, lastJsonLine, startApp } from "../helpers/app-process.js";
+import { exitedOk, lastJsonLine, startApp, useReceiverAndRedis } from "../helpers/app-process.js";
 import { eventually } from "../helpers/waiting.js";
 import { type OtlpReceiver, type ReceivedSpan, REPO, startOtlpReceiver, useBuiltRegister } from "../setup/support.js";
 
@@ -110,18 +109,10 @@ describe("HTTP: a RemoteGraph / fetch client and a graph server in two processes
 });
 
 describe("Queue: a submitter and a pool of two workers over Redis", () => {
-  let receiver: OtlpReceiver;
-  let redis: RedisServer;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    redis = await startRedis();
-  }, 30_000);
-  afterAll(async () => {
-    await receiver?.close();
-    await redis?.stop();
-  });
+  const backends = useReceiverAndRedis();
 
   it("runs each job's graph in the trace of the span that submitted it", async () => {
+    const { receiver, redis } = backends();
     const JOBS = 6;
     const workers = await Promise.all(
       ["worker-a", "worker-b"].map((name) => app("job-worker.mjs", receiver, name, { REDIS_URL: redis.url })),

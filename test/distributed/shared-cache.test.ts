@@ -7,7 +7,7 @@
  * nothing fails or hangs.
  */
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ATTR_LANGGRAPH_CACHE_HIT,
   ATTR_LANGGRAPH_CACHE_TIER,
@@ -15,10 +15,10 @@ import {
   CACHE_TIER_SHARED,
   SPAN_CHAT,
 } from "../../src/semconv.js";
-import { type RedisServer, startRedis } from "../helpers/redis.js";
-import { exitedOk, lastJsonLine, startApp } from "../helpers/app-process.js";
+import { startRedis } from "../helpers/redis.js";
+import { exitedOk, lastJsonLine, startApp, useReceiverAndRedis } from "../helpers/app-process.js";
 import { eventually } from "../helpers/waiting.js";
-import { type OtlpReceiver, REPO, startOtlpReceiver, useBuiltRegister } from "../setup/support.js";
+import { type OtlpReceiver, REPO, useBuiltRegister } from "../setup/support.js";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -54,18 +54,10 @@ function counted(requests: Requests[], tier: string, result: string): number {
 }
 
 describe("two replicas sharing a Redis cache behind in-process caches", () => {
-  let receiver: OtlpReceiver;
-  let redis: RedisServer;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    redis = await startRedis();
-  }, 30_000);
-  afterAll(async () => {
-    await receiver?.close();
-    await redis?.stop();
-  });
+  const backends = useReceiverAndRedis();
 
   it("answers in B from what A stored: a shared hit, then a local one, counted per tier", async () => {
+    const { receiver, redis } = backends();
     const a = await replica("replica-a", receiver, redis.url, [QUESTION]);
     expect(a.answers).toEqual([`replica-a says: about "${QUESTION}"`]);
     expect(counted(a.requests, CACHE_TIER_LOCAL, "miss")).toBe(1);
@@ -103,7 +95,7 @@ describe("two replicas sharing a Redis cache behind in-process caches", () => {
     const gone = await startRedis();
     const url = gone.url;
     await gone.stop();
-    const c = await replica("replica-c", receiver, url, [QUESTION, "Do you ship abroad?"]);
+    const c = await replica("replica-c", backends().receiver, url, [QUESTION, "Do you ship abroad?"]);
     expect(c.answers).toEqual([`replica-c says: about "${QUESTION}"`, 'replica-c says: about "Do you ship abroad?"']);
     expect(counted(c.requests, CACHE_TIER_SHARED, "miss")).toBe(2);
     expect(counted(c.requests, CACHE_TIER_SHARED, "hit")).toBe(0);

@@ -1,16 +1,19 @@
 /**
  * App child processes that export OTLP to an in-test receiver (test/setup/support.ts):
- * their environment, starting one under the built register entry, and reading its result.
+ * their environment, starting one under the built register entry, reading its result,
+ * and the receiver and Redis a describe block's apps share.
  */
 import { dirname, join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import {
   type BuiltRegister,
   type ChildResult,
   type OtlpReceiver,
   type RunningChild,
   startChild,
+  startOtlpReceiver,
 } from "../setup/support.js";
+import { type RedisServer, startRedis } from "./redis.js";
 import { freePort } from "./waiting.js";
 
 /** Environment of an app exporting to `receiver`; /metrics on a free port, so apps side by side never collide. */
@@ -62,4 +65,27 @@ export async function exitedOk(child: RunningChild): Promise<ChildResult> {
 /** The last line of an app's stdout, where it prints its JSON result. */
 export function lastJsonLine<T>(stdout: string): T {
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as T;
+}
+
+export interface AppBackends {
+  receiver: OtlpReceiver;
+  redis: RedisServer;
+}
+
+/** For a describe block: a receiver and a real Redis, started before its tests and stopped after them. */
+export function useReceiverAndRedis(): () => AppBackends {
+  const started: Partial<AppBackends> = {};
+  beforeAll(async () => {
+    started.receiver = await startOtlpReceiver();
+    started.redis = await startRedis();
+  }, 30_000);
+  afterAll(async () => {
+    await started.receiver?.close();
+    await started.redis?.stop();
+  });
+  return () => {
+    const { receiver, redis } = started;
+    if (receiver === undefined || redis === undefined) throw new Error("the receiver and Redis are not started yet");
+    return { receiver, redis };
+  };
 }
