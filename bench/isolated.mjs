@@ -5,7 +5,7 @@
 // variants share (LangChain's invoke, LangGraph's loop) polymorphic for every one of them.
 //
 //   npm run build && node bench/isolated.mjs [--runtimes 20,24] [--rounds 5] [--runs 1500]
-//        [--workloads chain,fanout,react] [--variants name,name] [--markdown out.md]
+//        [--workloads chain,fanout,react] [--variants name,name] [--markdown out.md] [--raw]
 //
 // Ratios are paired per round (each round's variant against the uninstrumented run and
 // the naive span wrapper's run of that round), then the median over rounds is printed.
@@ -25,6 +25,7 @@ const { values: flags } = parseArgs({
     workloads: { type: "string", default: "chain" },
     variants: { type: "string" },
     markdown: { type: "string" },
+    raw: { type: "boolean", default: false },
   },
 });
 const ONE_MODE = fileURLToPath(new URL("./one-mode.mjs", import.meta.url));
@@ -71,6 +72,10 @@ for (const major of flags.runtimes.split(",")) {
         samples.get(name).push(runMode(node, name, workload));
       }
       process.stderr.write(`  Node ${version} ${workload}: round ${r + 1} done\n`);
+      // --raw: each variant's CPU µs/run of the round, to see the spread behind the medians.
+      if (flags.raw) {
+        for (const name of chosen) process.stderr.write(`    ${samples.get(name)[r].cpuUs.toFixed(0).padStart(6)}  ${name}\n`);
+      }
     }
     const base = samples.get("uninstrumented");
     const naive = samples.get("naive span wrapper");

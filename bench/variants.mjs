@@ -215,11 +215,26 @@ export const VARIANTS = [
   },
 ];
 
-// BENCH_COMPARE_DIST=<another checkout's dist>: that build's graph + node spans run in the
-// same rounds, so a change to the hot path is measured side by side with what it replaces.
+// BENCH_COMPARE_DIST=<another checkout's dist>: that build's whole SDK and its graph + node
+// spans run in the same rounds, so a change to the hot path is measured side by side with
+// what it replaces.
 const compareDist = process.env.BENCH_COMPARE_DIST;
 if (compareDist !== undefined && compareDist !== "") {
   const other = await import(pathToFileURL(join(resolve(compareDist), "esm/index.js")).href);
+  const previousWhole = [
+    new other.LangGraphInstrumentation({ enabled: false }),
+    new other.GenAIInstrumentation({ enabled: false }),
+  ];
+  VARIANTS.push({
+    name: `langgraph-otel (${compareDist})`,
+    async enable(telemetry) {
+      await enableWith(telemetry, previousWhole);
+    },
+    async disable() {
+      for (const instrumentation of previousWhole) instrumentation.disable();
+    },
+    check: (counts, runs) => expectOnly(counts, LGO_SCOPES, runs, `langgraph-otel (${compareDist})`),
+  });
   const previous = new other.LangGraphInstrumentation({ enabled: false });
-  VARIANTS.push(graphAndNodeSpans(`langgraph-otel (graph + node spans only, ${compareDist})`, previous));
+  VARIANTS.push(graphAndNodeSpans(`langgraph-otel (graph + node spans only; ${compareDist})`, previous));
 }

@@ -136,8 +136,7 @@ async function* traceRun(
     }
     endRun(host, run, series, outcome, failure, startedAt);
   };
-  const abort = (error: unknown) => end(OUTCOME_ERROR, error);
-  const inFlight = trackInFlight("run", abort);
+  const inFlight = trackInFlight("run", { abort: (error: unknown) => end(OUTCOME_ERROR, error) });
   // Stays `cancelled` unless the run completes or throws: the consumer returned early
   // (yield* has then already passed return() on to LangGraph's iterator).
   let outcome: Outcome = OUTCOME_CANCELLED;

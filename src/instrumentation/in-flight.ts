@@ -8,10 +8,13 @@
  * Set of fresh closures would make V8 give each closure an identity hash and churn a hash
  * table per attempt, while a link costs one small object and four pointer writes.
  */
-type Abort = (error: unknown) => void;
+/** What is tracked: ends its work as failed (a run, or a node attempt itself). */
+export interface Abortable {
+  abort(error: unknown): void;
+}
 
 export interface InFlight {
-  readonly abort: Abort;
+  readonly target: Abortable;
   /** The list it is on, so untracking needs nothing but the link. */
   readonly list: InFlightList;
   prev: InFlight | undefined;
@@ -22,8 +25,8 @@ class InFlightList {
   head: InFlight | undefined;
   size = 0;
 
-  add(abort: Abort): InFlight {
-    const link: InFlight = { abort, list: this, prev: undefined, next: this.head };
+  add(target: Abortable): InFlight {
+    const link: InFlight = { target, list: this, prev: undefined, next: this.head };
     if (this.head !== undefined) this.head.prev = link;
     this.head = link;
     this.size += 1;
@@ -41,10 +44,10 @@ class InFlightList {
     this.size -= 1;
   }
 
-  snapshot(): Abort[] {
-    const aborts: Abort[] = [];
-    for (let link = this.head; link !== undefined; link = link.next) aborts.push(link.abort);
-    return aborts;
+  snapshot(): Abortable[] {
+    const targets: Abortable[] = [];
+    for (let link = this.head; link !== undefined; link = link.next) targets.push(link.target);
+    return targets;
   }
 }
 
@@ -52,12 +55,12 @@ const attempts = new InFlightList();
 const runs = new InFlightList();
 
 /**
- * Tracks `abort` until `untrackInFlight` drops the returned link. The caller's abort must
- * end the work at most once (the run and attempt wrappers guard their own end): an app
- * that survives the exception may still end its runs normally.
+ * Tracks `target` until `untrackInFlight` drops the returned link. Its abort must end the
+ * work at most once (the run and attempt wrappers guard their own end): an app that
+ * survives the exception may still end its runs normally.
  */
-export function trackInFlight(kind: "run" | "attempt", abort: Abort): InFlight {
-  return (kind === "run" ? runs : attempts).add(abort);
+export function trackInFlight(kind: "run" | "attempt", target: Abortable): InFlight {
+  return (kind === "run" ? runs : attempts).add(target);
 }
 
 export function untrackInFlight(link: InFlight): void {
@@ -67,9 +70,9 @@ export function untrackInFlight(link: InFlight): void {
 /** Ends every open node attempt, then every open run (children before parents), as failed. */
 export function abortInFlight(error: unknown): void {
   for (const list of [attempts, runs]) {
-    for (const abort of list.snapshot()) {
+    for (const target of list.snapshot()) {
       try {
-        abort(error);
+        target.abort(error);
       } catch {
         // Ending a span is telemetry of ours; the crash report must go on.
       }

@@ -1,4 +1,4 @@
-import { type Attributes, type Context, context, createContextKey, SpanKind, trace } from "@opentelemetry/api";
+import { type Attributes, type Context, context, createContextKey, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { safeExecuteInTheMiddle } from "@opentelemetry/instrumentation";
 import {
   ATTR_GEN_AI_WORKFLOW_NAME,
@@ -17,15 +17,18 @@ import {
   OUTCOME_OK,
   type Outcome,
 } from "../semconv.js";
-import { trackInFlight, untrackInFlight } from "./in-flight.js";
+import { type Abortable, type InFlight, trackInFlight, untrackInFlight } from "./in-flight.js";
 import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
+import type { GraphInstruments } from "./metrics.js";
 import {
   type NodeAttemptEntry,
+  type NodeRegistration,
   nodeRegistryInUse,
   registerNodeAttempt,
   unregisterNodeAttempt,
 } from "./node-registry.js";
-import { runStateOf } from "./run-context.js";
+import { type RunState, runStateOf } from "./run-context.js";
+import type { Series } from "./series.js";
 import { applyResponseHook, applyStartSpanHook } from "./span-hooks.js";
 import {
   endWithOutcome,
@@ -78,16 +81,25 @@ const ATTEMPT_KEY = createContextKey("langgraph-otel node attempt");
  * identity hash it forces on a fresh object) off the hot path.
  */
 export function wrapTaskInvoke(host: InstrumentationHost, original: NodeRunnable["invoke"]): NodeRunnable["invoke"] {
-  return function tracedInvoke(this: NodeRunnable, ...args: [unknown, TaskConfig?]) {
-    const config = args[1];
+  // `arguments` rather than a rest array: most calls pass straight through, and V8 hands
+  // `apply(this, arguments)` on without materialising anything.
+  return function tracedInvoke(this: NodeRunnable, input: unknown, config?: TaskConfig) {
     const metadata = config?.metadata;
     const nodeName = metadata?.langgraph_node;
-    if (typeof nodeName !== "string") return original.apply(this, args);
+    // biome-ignore lint/complexity/noArguments: forwards every argument, allocation-free.
+    if (typeof nodeName !== "string") return original.apply(this, arguments as unknown as [unknown, TaskConfig?]);
     const checkpointNs = metadata?.langgraph_checkpoint_ns;
     const task = typeof checkpointNs === "string" ? checkpointNs : nodeName;
     const parent = context.active();
-    if (parent.getValue(ATTEMPT_KEY) === task) return original.apply(this, args);
-    return invokeNodeAttempt(host, original, this, args[0], config, nodeName, task, parent);
+    if (parent.getValue(ATTEMPT_KEY) === task || !host.isNodeTraced(nodeName)) {
+      // biome-ignore lint/complexity/noArguments: as above.
+      return original.apply(this, arguments as unknown as [unknown, TaskConfig?]);
+    }
+    // A run that started before its copy was patched (an ES module copy patched while the
+    // first run was already under way) stays untraced as a whole: never a node span as a root.
+    const run = runStateOf(parent);
+    if (run === undefined) return original.call(this, input, config);
+    return invokeNodeAttempt(host, original, this, input, config, metadata, nodeName, task, run, parent);
   };
 }
 
@@ -124,16 +136,12 @@ function invokeNodeAttempt(
   self: NodeRunnable,
   input: unknown,
   config: TaskConfig | undefined,
+  metadata: Record<string, unknown> | undefined,
   nodeName: string,
   task: string,
+  run: RunState,
   parent: Context,
 ): Promise<unknown> {
-  if (!host.isNodeTraced(nodeName)) return invoke.call(self, input, config);
-  const metadata = config?.metadata;
-  const run = runStateOf(parent);
-  // A run that started before its copy was patched (an ES module copy patched while the
-  // first run was already under way) stays untraced as a whole: never a node span as a root.
-  if (run === undefined) return invoke.call(self, input, config);
   const workflowName = run.workflowName;
   const execution = config?.executionInfo;
   const attempt = attemptOf(config);
@@ -162,10 +170,10 @@ function invokeNodeAttempt(
     applyStartSpanHook(hooks, host.diag, info, attributes);
   }
   const span = host.tracer.startSpan(series.spanName, { kind: SpanKind.INTERNAL, attributes }, parent);
-  const hook = host.config.nodeAttributesHook;
-  if (hook !== undefined && config !== undefined) {
+  const attributesHook = hooks.nodeAttributesHook;
+  if (attributesHook !== undefined && config !== undefined) {
     safeExecuteInTheMiddle(
-      () => hook({ workflowName, nodeName, attempt, config }),
+      () => attributesHook({ workflowName, nodeName, attempt, config }),
       (err, extra) => {
         if (err) host.diag.error("nodeAttributesHook failed", err);
         else if (extra) span.setAttributes(extra);
@@ -174,62 +182,90 @@ function invokeNodeAttempt(
     );
   }
 
-  const metricAttributes = series.attributes.base;
-  if (attempt > 1) host.instruments?.nodeRetries.add(1, metricAttributes);
-
+  const instruments = host.instruments;
+  if (attempt > 1) instruments?.nodeRetries.add(1, series.attributes.base);
   const nodeContext = trace.setSpan(parent, span).setValue(ATTEMPT_KEY, task);
-  const entry: NodeAttemptEntry = {
-    span,
-    context: nodeContext,
-    workflowName,
-    nodeName,
-    runAttributes: run.spanAttributes,
-  };
-  const registered = typeof checkpointNs === "string" && nodeRegistryInUse();
-  if (registered) registerNodeAttempt(checkpointNs, entry);
-  const startedAt = performance.now();
-  let ended = false;
-  const finish = (outcome: Outcome, failure?: unknown, result?: unknown) => {
-    if (ended) return;
-    ended = true;
-    untrackInFlight(inFlight);
-    if (registered) unregisterNodeAttempt(checkpointNs, entry);
-    if (hooks.responseHook !== undefined) {
-      applyResponseHook(hooks, host.diag, span, { kind: "node", outcome, result, error: failure });
-    }
-    endWithOutcome(span, host.instruments?.nodeDuration, series.attributes, outcome, failure, startedAt);
-  };
-  const abort = (error: unknown) => finish(OUTCOME_ERROR, error);
-  const inFlight = trackInFlight("attempt", abort);
-
-  const fail = (err: unknown) => {
-    const outcome = outcomeOfError(err, config?.signal);
-    if (outcome === OUTCOME_INTERRUPTED) {
-      const ids = interruptIds(err);
-      const eventAttributes: Attributes = { [ATTR_LANGGRAPH_INTERRUPT_COUNT]: ids.length };
-      if (ids.length > 0) eventAttributes[ATTR_LANGGRAPH_INTERRUPT_ID] = ids;
-      span.addEvent(EVENT_LANGGRAPH_INTERRUPT, eventAttributes);
-      host.instruments?.interrupts.add(1, metricAttributes);
-      run.interrupted = true;
-    }
-    finish(outcome, err);
-  };
+  const state = new NodeAttempt(host, instruments, span, nodeContext, run, nodeName, series, config?.signal);
+  if (typeof checkpointNs === "string" && nodeRegistryInUse()) state.registration = registerNodeAttempt(checkpointNs, state);
 
   let pending: Promise<unknown>;
   try {
     pending = context.with(nodeContext, () => invoke.call(self, input, config));
   } catch (err) {
-    fail(err);
+    state.fail(err);
     throw err;
   }
   return pending.then(
     (output) => {
-      finish(OUTCOME_OK, undefined, output);
+      state.finish(OUTCOME_OK, undefined, output);
       return output;
     },
     (err: unknown) => {
-      fail(err);
+      state.fail(err);
       throw err;
     },
   );
+}
+
+/**
+ * One node attempt while it runs: what its end needs, the registry entry model and tool
+ * calls find it by, and the in-flight record a crash ends it through. One object per
+ * attempt rather than a closure for each of those roles.
+ */
+class NodeAttempt implements NodeAttemptEntry, Abortable {
+  closers?: Array<() => void>;
+  registration: NodeRegistration | undefined;
+  private readonly inFlight: InFlight;
+  private readonly startedAt = performance.now();
+  private ended = false;
+
+  constructor(
+    private readonly host: InstrumentationHost,
+    private readonly instruments: GraphInstruments | undefined,
+    readonly span: Span,
+    readonly context: Context,
+    private readonly run: RunState,
+    readonly nodeName: string,
+    private readonly series: Series,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.inFlight = trackInFlight("attempt", this);
+  }
+
+  get workflowName(): string {
+    return this.run.workflowName;
+  }
+
+  get runAttributes(): Attributes {
+    return this.run.spanAttributes;
+  }
+
+  abort(error: unknown): void {
+    this.finish(OUTCOME_ERROR, error);
+  }
+
+  fail(err: unknown): void {
+    const outcome = outcomeOfError(err, this.signal);
+    if (outcome === OUTCOME_INTERRUPTED) {
+      const ids = interruptIds(err);
+      const eventAttributes: Attributes = { [ATTR_LANGGRAPH_INTERRUPT_COUNT]: ids.length };
+      if (ids.length > 0) eventAttributes[ATTR_LANGGRAPH_INTERRUPT_ID] = ids;
+      this.span.addEvent(EVENT_LANGGRAPH_INTERRUPT, eventAttributes);
+      this.instruments?.interrupts.add(1, this.series.attributes.base);
+      this.run.interrupted = true;
+    }
+    this.finish(outcome, err);
+  }
+
+  finish(outcome: Outcome, failure?: unknown, result?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    untrackInFlight(this.inFlight);
+    if (this.registration !== undefined) unregisterNodeAttempt(this.registration);
+    const host = this.host;
+    if (host.config.responseHook !== undefined) {
+      applyResponseHook(host.config, host.diag, this.span, { kind: "node", outcome, result, error: failure });
+    }
+    endWithOutcome(this.span, this.instruments?.nodeDuration, this.series.attributes, outcome, failure, this.startedAt);
+  }
 }

@@ -16,22 +16,38 @@ export interface NodeAttemptEntry {
   closers?: Array<() => void>;
 }
 
+/** One registered attempt; the caller keeps it to unregister. */
+export interface NodeRegistration {
+  readonly checkpointNs: string;
+  readonly entry: NodeAttemptEntry;
+  /** In `indexed` (hashed) rather than on the unindexed list. */
+  indexed: boolean;
+  /** Neighbours on the unindexed list: newer (towards the head) and older. */
+  newer: NodeRegistration | undefined;
+  older: NodeRegistration | undefined;
+}
+
 /**
  * Node attempts in flight, keyed by the task's checkpoint namespace
  * (`metadata.langgraph_checkpoint_ns`), which is unique per task and travels in the
  * metadata of every model and tool call made inside it. LangChain runs callback handlers
  * in the background, where the ambient context is not the node's, so the GenAI handler
  * parents its spans through this registry. Entries live only while the attempt runs.
+ *
+ * Indexed lazily: a namespace is a string LangGraph concatenates afresh per task, and
+ * hashing it costs an attempt about as much as its span does. An attempt goes on a linked
+ * list (four pointer writes) and is hashed only when a lookup happens while it runs, so
+ * nodes that call no model never pay for the map.
  */
-const attemptsInFlight = new Map<string, NodeAttemptEntry>();
-
+const indexed = new Map<string, NodeRegistration>();
+/** The newest unindexed registration; older ones follow through `older`. */
+let newestUnindexed: NodeRegistration | undefined;
+let registeredCount = 0;
 let registryUsers = 0;
 
 /**
  * Counts the instrumentations that look attempts up (the GenAI one: enable +1, disable −1).
- * Attempts are registered only while one is enabled: a namespace is a concatenated string
- * LangGraph makes afresh per task, and hashing it into the map costs a node attempt more
- * than its span does when nothing will ever look it up.
+ * Attempts are registered only while one is enabled.
  */
 export function useNodeRegistry(delta: 1 | -1): void {
   registryUsers = Math.max(0, registryUsers + delta);
@@ -41,13 +57,28 @@ export function nodeRegistryInUse(): boolean {
   return registryUsers > 0;
 }
 
-export function registerNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): void {
-  attemptsInFlight.set(checkpointNs, entry);
+export function registerNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): NodeRegistration {
+  const registration: NodeRegistration = { checkpointNs, entry, indexed: false, newer: undefined, older: newestUnindexed };
+  if (newestUnindexed !== undefined) newestUnindexed.newer = registration;
+  newestUnindexed = registration;
+  registeredCount += 1;
+  return registration;
 }
 
-export function unregisterNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): void {
-  // A retry may already have registered its own attempt under the same namespace.
-  if (attemptsInFlight.get(checkpointNs) === entry) attemptsInFlight.delete(checkpointNs);
+export function unregisterNodeAttempt(registration: NodeRegistration): void {
+  if (registration.indexed) {
+    // A retry may already have registered its own attempt under the same namespace.
+    if (indexed.get(registration.checkpointNs) === registration) indexed.delete(registration.checkpointNs);
+  } else {
+    const { newer, older } = registration;
+    if (newer !== undefined) newer.older = older;
+    else newestUnindexed = older;
+    if (older !== undefined) older.newer = newer;
+    registration.newer = undefined;
+    registration.older = undefined;
+  }
+  registeredCount -= 1;
+  const entry = registration.entry;
   const closers = entry.closers;
   if (closers === undefined) return;
   entry.closers = undefined;
@@ -58,6 +89,22 @@ export function unregisterNodeAttempt(checkpointNs: string, entry: NodeAttemptEn
       // A closer is telemetry of ours; the node's outcome must not depend on it.
     }
   }
+}
+
+/** Hashes every unindexed attempt, oldest first, so that a retry's newer entry wins. */
+function indexPending(): void {
+  let oldest = newestUnindexed;
+  if (oldest === undefined) return;
+  while (oldest.older !== undefined) oldest = oldest.older;
+  for (let r: NodeRegistration | undefined = oldest; r !== undefined; ) {
+    const newer: NodeRegistration | undefined = r.newer;
+    r.indexed = true;
+    r.newer = undefined;
+    r.older = undefined;
+    indexed.set(r.checkpointNs, r);
+    r = newer;
+  }
+  newestUnindexed = undefined;
 }
 
 /**
@@ -74,10 +121,11 @@ export function whenNodeAttemptEnds(entry: NodeAttemptEntry, close: () => void):
  * while a GenAIInstrumentation is enabled, as it is under `startObservability`).
  */
 export function findNodeAttempt(checkpointNs: string): NodeAttemptEntry | undefined {
-  return attemptsInFlight.get(checkpointNs);
+  indexPending();
+  return indexed.get(checkpointNs)?.entry;
 }
 
 /** Number of attempts in flight (tests check that nothing leaks). */
 export function nodeAttemptsInFlight(): number {
-  return attemptsInFlight.size;
+  return registeredCount;
 }

@@ -46,8 +46,11 @@ export function runAttributes(
     const value = scalar(metadata?.[key]);
     if (value !== undefined) attributes[`${ATTR_LANGGRAPH_METADATA_PREFIX}${key}`] = value;
   }
-  const tags = Array.isArray(options?.tags) ? (options.tags as unknown[]) : [];
-  const userTags = tags.map((tag) => safeString(tag).slice(0, MAX_VALUE_LENGTH)).filter((tag) => !INTERNAL_TAG.test(tag));
-  if (config?.tags === true && userTags.length > 0) attributes[ATTR_LANGGRAPH_TAGS] = userTags.slice(0, MAX_TAGS);
+  if (config?.tags === true && Array.isArray(options?.tags)) {
+    const userTags = (options.tags as unknown[])
+      .map((tag) => safeString(tag).slice(0, MAX_VALUE_LENGTH))
+      .filter((tag) => !INTERNAL_TAG.test(tag));
+    if (userTags.length > 0) attributes[ATTR_LANGGRAPH_TAGS] = userTags.slice(0, MAX_TAGS);
+  }
   return attributes;
 }

@@ -96,9 +96,13 @@ export function threadIdOf(configurable: Record<string, unknown> | undefined): s
   return undefined;
 }
 
-/** LangGraph's trigger list as a string array attribute. */
+/**
+ * LangGraph's trigger list as a string array attribute: the list itself when it holds
+ * strings only (the SDK copies attribute arrays as it stores them), else a converted copy.
+ */
 export function stringArray(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
+  if (value.every((item) => typeof item === "string")) return value as string[];
   return value.map((item) => (typeof item === "string" ? item : safeString(item)));
 }
 

@@ -7,7 +7,7 @@
  * import { agentMatchers, type AgentMatchers } from "langgraph-otel/testing";
  * expect.extend(agentMatchers);
  * declare module "vitest" {
- *   interface Assertion<T> extends AgentMatchers<T> {}
+ *   interface Matchers<T = any> extends AgentMatchers<T> {}
  * }
  * expect(recording).toHaveRunNode("tools", 2);
  * ```

@@ -5,23 +5,15 @@
  * 1.2.13 or later and brings a LangGraph of its own.
  */
 import { HumanMessage } from "@langchain/core/messages";
+// Typed on purpose: langchain's root types pull in @langchain/core/testing, whose vitest
+// `Assertion` augmentation must not clash with the testing kit's documented `Matchers` one
+// (test/testing/examples), which the type check of this project then proves.
+import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
 import { GenAIInstrumentation } from "../../src/genai/index.js";
 import { ATTR_GEN_AI_AGENT_DESCRIPTION, ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_OPERATION_NAME } from "../../src/semconv.js";
 import { ancestry, parentRunning, scriptedModel, weather } from "../genai/agent-support.js";
 import { nodeSpanName, useOtel, workflowSpanName } from "../helpers/otel.js";
-
-/**
- * `createAgent` of package `langchain`, loaded by a specifier the type checker does not
- * follow: langchain's root types pull in @langchain/core/testing, whose vitest `Assertion`
- * augmentation (two type parameters) clashes with the testing kit's documented one
- * (test/testing/examples). The runtime module is the real one.
- */
-type CreateAgent = (params: { model: unknown; tools: unknown[]; name?: string; description?: string }) => {
-  invoke(input: unknown, config?: unknown): Promise<unknown>;
-};
-const LANGCHAIN: string = "langchain";
-const { createAgent } = (await import(LANGCHAIN)) as { createAgent: CreateAgent };
 
 const genai = new GenAIInstrumentation({ enabled: false });
 const otel = useOtel({ instrumentations: [genai] });

@@ -100,7 +100,7 @@ describe("GenAIInstrumentation lifecycle", () => {
       workflowName: "wf",
       nodeName: "manual",
     };
-    registerNodeAttempt("manual:task-1", entry);
+    const registration = registerNodeAttempt("manual:task-1", entry);
     try {
       // The ambient context is empty, as in LangChain's background callback queue.
       context.with(ROOT_CONTEXT, () => {
@@ -113,7 +113,7 @@ describe("GenAIInstrumentation lifecycle", () => {
         h.handleLLMEnd({ generations: [] }, "run-1");
       });
     } finally {
-      unregisterNodeAttempt("manual:task-1", entry);
+      unregisterNodeAttempt(registration);
       nodeSpan.end();
     }
     const chat = otel.span("chat gpt-4o");
@@ -229,7 +229,7 @@ describe("a model stream the node abandons", () => {
     const nodeSpan = tracer.startSpan(nodeSpanName("manual"));
     const entry = { span: nodeSpan, context: trace.setSpan(ROOT_CONTEXT, nodeSpan), workflowName: "wf", nodeName: "manual" };
     const metadata = { langgraph_checkpoint_ns: "manual:bound", ls_model_name: "gpt-4o", ls_provider: "openai" };
-    registerNodeAttempt("manual:bound", entry);
+    const registration = registerNodeAttempt("manual:bound", entry);
     const extra = 5;
     try {
       context.with(ROOT_CONTEXT, () => {
@@ -246,7 +246,7 @@ describe("a model stream the node abandons", () => {
       for (const span of evicted) expect(span.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_CANCELLED);
       expect(otel.spansNamed(/^execute_tool lookup/)).toHaveLength(extra);
     } finally {
-      unregisterNodeAttempt("manual:bound", entry);
+      unregisterNodeAttempt(registration);
       nodeSpan.end();
     }
     // The node attempt's end takes the model calls placed under it; disable() takes the rest.

@@ -6,7 +6,8 @@ import { answerOf, buildRefundAgent, rateLimited } from "./refund-agent.js";
 
 expect.extend(agentMatchers);
 declare module "vitest" {
-  interface Assertion<T> extends AgentMatchers<T> {}
+  // biome-ignore lint/suspicious/noExplicitAny: an augmentation repeats vitest's own type parameters.
+  interface Matchers<T = any> extends AgentMatchers<T> {}
 }
 
 const telemetry = useTelemetryHarness({ beforeAll, afterAll });
