@@ -33,7 +33,7 @@ import {
 } from "./resume-link.js";
 import { runAttributes } from "./run-attributes.js";
 import { applyResponseHook, applyStartSpanHook } from "./span-hooks.js";
-import { type RunState, runStateOf, withRunState } from "./run-context.js";
+import { type RunState, runStateOf, withRunSpan } from "./run-context.js";
 import type { Series } from "./series.js";
 import { DEFAULT_WORKFLOW_NAME, endWithOutcome, outcomeOfError, spanName, threadIdOf } from "./utils.js";
 
@@ -67,9 +67,10 @@ function inContext(
   inner: AsyncGenerator<unknown, unknown, unknown>,
 ): AsyncIterableIterator<unknown, unknown, unknown> {
   const steps: AsyncIterableIterator<unknown, unknown, unknown> = {
-    next: (...args: [] | [unknown]) => context.with(runContext, () => inner.next(...args)),
-    return: (value?: unknown) => context.with(runContext, () => inner.return(value)),
-    throw: (err?: unknown) => context.with(runContext, () => inner.throw(err)),
+    // `with(ctx, fn, thisArg, arg)`: no closure per chunk.
+    next: (value?: unknown) => context.with(runContext, inner.next, inner, value),
+    return: (value?: unknown) => context.with(runContext, inner.return, inner, value),
+    throw: (err?: unknown) => context.with(runContext, inner.throw, inner, err),
     [Symbol.asyncIterator]: () => steps,
   };
   return steps;
@@ -115,12 +116,12 @@ async function* traceRun(
   const span = host.tracer.startSpan(series.spanName, startOptions(attributes, resumed), parent);
   const answering = thread === undefined ? undefined : noteResume(host, thread, resumed, series);
   const run: RunState = { workflowName, span, interrupted: false, spanAttributes: shared };
-  let spanContext = trace.setSpan(parent, span);
   const agent = agentOf(graph);
-  const agentSpan = agent === undefined ? undefined : startAgentSpan(host, agent, workflowName, shared, spanContext);
-  if (agentSpan !== undefined) spanContext = trace.setSpan(spanContext, agentSpan);
-  const runContext = withRunState(spanContext, run);
-  const inner = context.with(runContext, () => original.call(graph, input, options));
+  const agentSpan =
+    agent === undefined ? undefined : startAgentSpan(host, agent, workflowName, shared, trace.setSpan(parent, span));
+  const runContext =
+    agentSpan === undefined ? withRunSpan(parent, span, run) : withRunSpan(trace.setSpan(parent, span), agentSpan, run);
+  const inner = context.with(runContext, original, graph, input, options);
   const signal = options?.signal;
   const startedAt = performance.now();
   host.instruments?.workflowActive.add(1, workflowName, series.attributes.base);

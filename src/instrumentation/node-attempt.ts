@@ -1,4 +1,4 @@
-import { type Attributes, type Context, context, createContextKey, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { type Attributes, type Context, context, createContextKey, type Span, SpanKind } from "@opentelemetry/api";
 import { safeExecuteInTheMiddle } from "@opentelemetry/instrumentation";
 import {
   ATTR_GEN_AI_WORKFLOW_NAME,
@@ -28,6 +28,7 @@ import {
   unregisterNodeAttempt,
 } from "./node-registry.js";
 import { type RunState, runStateOf } from "./run-context.js";
+import { withSpanAndValue } from "./span-context.js";
 import type { Series } from "./series.js";
 import { applyResponseHook, applyStartSpanHook } from "./span-hooks.js";
 import {
@@ -184,13 +185,13 @@ function invokeNodeAttempt(
 
   const instruments = host.instruments;
   if (attempt > 1) instruments?.nodeRetries.add(1, series.attributes.base);
-  const nodeContext = trace.setSpan(parent, span).setValue(ATTEMPT_KEY, task);
+  const nodeContext = withSpanAndValue(parent, span, ATTEMPT_KEY, task);
   const state = new NodeAttempt(host, instruments, span, nodeContext, run, nodeName, series, config?.signal);
   if (typeof checkpointNs === "string" && nodeRegistryInUse()) state.registration = registerNodeAttempt(checkpointNs, state);
 
   let pending: Promise<unknown>;
   try {
-    pending = context.with(nodeContext, () => invoke.call(self, input, config));
+    pending = context.with(nodeContext, invoke, self, input, config);
   } catch (err) {
     state.fail(err);
     throw err;

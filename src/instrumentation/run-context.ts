@@ -1,4 +1,5 @@
 import { type Attributes, type Context, createContextKey, type Span } from "@opentelemetry/api";
+import { withSpanAndValue } from "./span-context.js";
 
 /** What a node attempt needs to know about the graph run it belongs to. */
 export interface RunState {
@@ -12,8 +13,9 @@ export interface RunState {
 
 const RUN_STATE_KEY = createContextKey("langgraph-otel graph run");
 
-export function withRunState(ctx: Context, state: RunState): Context {
-  return ctx.setValue(RUN_STATE_KEY, state);
+/** `ctx` with `span` active inside the run `state` describes. */
+export function withRunSpan(ctx: Context, span: Span, state: RunState): Context {
+  return withSpanAndValue(ctx, span, RUN_STATE_KEY, state);
 }
 
 /** The innermost graph run of a context (a subgraph's run inside a subgraph node). */
