@@ -2,11 +2,12 @@
 // bench/profile.mjs): a variant, once enabled, stays on for the process's life, so no
 // variant runs on call sites another variant's patches have already seen.
 //
-//   node --expose-gc bench/one-mode.mjs --variant langgraph-otel --workload chain --runs 1500 [--profile]
+//   node --expose-gc bench/one-mode.mjs --variant langgraph-otel --workload chain --runs 1500 [--profile | --serve]
 //
 // Prints one JSON line: CPU and wall µs per run, spans per run and, with --profile, self
 // time per run by code owner and by function (V8's sampling profiler, 200 µs interval).
 import { Session } from "node:inspector/promises";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { WORKLOADS } from "./graphs.mjs";
 import { setupTelemetry, VARIANTS } from "./variants.mjs";
@@ -18,6 +19,7 @@ const { values: flags } = parseArgs({
     runs: { type: "string", default: "1500" },
     warmup: { type: "string", default: "300" },
     profile: { type: "boolean", default: false },
+    serve: { type: "boolean", default: false },
   },
 });
 const variant = VARIANTS.find((v) => v.name.trim() === flags.variant);
@@ -26,7 +28,8 @@ if (variant === undefined) {
 }
 const RUNS = Number(flags.runs);
 const workload = WORKLOADS[flags.workload].build();
-const invoke = variant.invoker?.(workload) ?? ((input) => workload.graph.invoke(input));
+// A variant with its own invoker (the naive wrapper) has none for some workloads.
+const invoke = variant.invoker === undefined ? (input) => workload.graph.invoke(input) : variant.invoker(workload);
 if (invoke === undefined) {
   process.stdout.write(`${JSON.stringify({ unsupported: true })}\n`);
   process.exit(0);
@@ -36,6 +39,32 @@ await variant.enable(telemetry);
 for (let i = 0; i < Number(flags.warmup); i++) await invoke(workload.input());
 await telemetry.drainCounts();
 globalThis.gc?.();
+
+// --serve: measured in turns the parent (bench/isolated.mjs --turns) hands out on stdin, one
+// line "<runs>" each, answered with a line of CPU µs; "end" finishes as below.
+if (flags.serve) {
+  process.stdout.write("ready\n");
+  const lines = createInterface({ input: process.stdin });
+  let served = 0;
+  for await (const line of lines) {
+    if (line === "end") break;
+    const n = Number(line);
+    const turnStart = process.cpuUsage();
+    for (let i = 0; i < n; i++) await invoke(workload.input());
+    const used = process.cpuUsage(turnStart);
+    served += n;
+    process.stdout.write(`${used.user + used.system}\n`);
+  }
+  lines.close();
+  const counts = await telemetry.drainCounts();
+  variant.check(counts, served);
+  await telemetry.shutdown();
+  const spans = [...counts.values()].reduce((a, b) => a + b, 0);
+  // stdin keeps the process alive; exit once the last line is out (pipes write async).
+  const last = `${JSON.stringify({ spansPerRun: spans / served, nodesPerRun: workload.nodesPerRun })}\n`;
+  process.stdout.write(last, () => process.exit(0));
+  await new Promise(() => {});
+}
 
 let session;
 if (flags.profile) {
