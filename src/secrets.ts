@@ -38,9 +38,13 @@ export const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
 ].map(afterEscapes);
 
-/** `api_key=...`, `"password": "..."`, `aws_secret_access_key = ...` written inside text. */
+/**
+ * `api_key=...`, `"password": "..."`, `aws_secret_access_key = ...` written inside text,
+ * also as JSON text quotes them (`\"password\": \"...\"`): the quotes may be escaped, and
+ * the value ends at an escaped quote, so the replacement keeps the JSON text valid.
+ */
 const INLINE_ASSIGNMENT = afterEscapes(
-  /\b((?:[A-Za-z0-9]+[_-]?)?(?:api[_-]?key|apikey|secret[_-]?access[_-]?key|access[_-]?key|token|password|passwd|secret|authorization)["']?\s*[:=]\s*["']?)((?:Bearer|Basic|Token)\s+)?([^\s"',;}]+)/gi,
+  /\b((?:[A-Za-z0-9]+[_-]?)?(?:api[_-]?key|apikey|secret[_-]?access[_-]?key|access[_-]?key|token|password|passwd|secret|authorization)\\?["']?\s*[:=]\s*\\?["']?)((?:Bearer|Basic|Token)\s+)?((?:[^\s"',;}\\]|\\(?!["']))+)/gi,
 );
 
 /** The password of a URL's userinfo: `https://admin:pw@host`, `postgres://u:pw@db`. */

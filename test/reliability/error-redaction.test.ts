@@ -37,6 +37,14 @@ describe("redactSecrets", () => {
     expect(out).toContain(DEFAULT_REPLACEMENT);
   });
 
+  it("masks assignments inside JSON text, whose quotes are escaped, and keeps the JSON valid", () => {
+    const json = JSON.stringify({ note: '\n"password": "QQQQQQQQ" lorem', list: ["api_key='abc\\def12345'"] });
+    const out = redactSecrets(json);
+    expect(out).not.toContain("QQQQQQQQ");
+    expect(out).not.toContain("def12345");
+    expect(JSON.parse(out)).toEqual({ note: `\n"password": "${DEFAULT_REPLACEMENT}" lorem`, list: [`api_key='${DEFAULT_REPLACEMENT}'`] });
+  });
+
   it("keeps what is not secret", () => {
     const text = "node planner failed after 3 attempts: https://example.com/docs (max_tokens=512)";
     expect(redactSecrets(text)).toBe(text);
