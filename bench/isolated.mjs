@@ -17,6 +17,7 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { nodeBinary } from "./runtimes.mjs";
 import { VARIANTS } from "./variants.mjs";
 
 const { values: flags } = parseArgs({
@@ -36,12 +37,6 @@ const { values: flags } = parseArgs({
 const ONE_MODE = fileURLToPath(new URL("./one-mode.mjs", import.meta.url));
 const chosen = flags.variants === undefined ? VARIANTS.map((v) => v.name.trim()) : flags.variants.split(",");
 for (const required of ["uninstrumented", "naive span wrapper"]) if (!chosen.includes(required)) chosen.unshift(required);
-
-/** The node binary of a major version: this process's own, or one npx fetches. */
-function nodeBinary(major) {
-  if (process.versions.node.split(".")[0] === major) return process.execPath;
-  return execFileSync("npx", ["-y", `node@${major}`, "-p", "process.execPath"], { encoding: "utf8" }).trim();
-}
 
 function runMode(node, variant, workload) {
   const child = spawnSync(

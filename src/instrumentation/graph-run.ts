@@ -22,7 +22,7 @@ import type {
   StreamIterator,
   TaskConfig,
 } from "./internal-types.js";
-import { trackInFlight, untrackInFlight } from "./in-flight.js";
+import { type InFlight, trackInFlight, untrackInFlight } from "./in-flight.js";
 import {
   type CheckpointedThread,
   checkpointedThread,
@@ -54,112 +54,250 @@ export function wrapStreamIterator(host: InstrumentationHost, original: StreamIt
     input: unknown,
     options?: TaskConfig,
   ): AsyncGenerator<unknown, unknown, unknown> {
-    return traceRun(host, original, this, input, options, context.active());
+    return new TracedRun(host, original, this, input, options, context.active());
   };
 }
 
-/**
- * LangGraph's iterator with each `next`/`return`/`throw` run in the graph span's context
- * (LangGraph advances the run inside them), returning LangGraph's own promises untouched.
- */
-function inContext(
-  runContext: Context,
-  inner: AsyncGenerator<unknown, unknown, unknown>,
-): AsyncIterableIterator<unknown, unknown, unknown> {
-  const steps: AsyncIterableIterator<unknown, unknown, unknown> = {
-    // `with(ctx, fn, thisArg, arg)`: no closure per chunk.
-    next: (value?: unknown) => context.with(runContext, inner.next, inner, value),
-    return: (value?: unknown) => context.with(runContext, inner.return, inner, value),
-    throw: (err?: unknown) => context.with(runContext, inner.throw, inner, err),
-    [Symbol.asyncIterator]: () => steps,
-  };
-  return steps;
-}
+type Step = IteratorResult<unknown, unknown>;
 
 /**
- * Delegates the whole run with `yield*`: chunks pass from LangGraph to the consumer with
- * no extra ticks of ours. When a node fails, LangGraph errors its stream one microtask
- * later and drops chunks still unread, so a re-yielding loop would lose the very events
- * (tool errors) that explain the failure.
+ * LangGraph's iterator for one run, handed to its caller in place of the original. Started
+ * on the first `next()`, like LangGraph's own generator: a stream that is made and dropped
+ * unread leaves no span open.
+ *
+ * Written out rather than as an async generator that `yield*`s LangGraph's: the generator
+ * makes three promises and as many microtasks per chunk (its request queue, the await on
+ * each inner step, the yield), and under Node 20's AsyncLocalStorage every promise runs a
+ * hook. Here each call goes straight to LangGraph's iterator and costs one `then`. Chunks
+ * pass through untouched and in LangGraph's own order: when a node fails, LangGraph errors
+ * its stream one microtask later and drops chunks still unread, so a wrapper that read
+ * ahead or re-yielded would lose the very events (tool errors) that explain the failure.
  */
-async function* traceRun(
-  host: InstrumentationHost,
-  original: StreamIterator,
-  graph: PregelInstance,
-  input: unknown,
-  options: TaskConfig | undefined,
-  parent: Context,
-): AsyncGenerator<unknown, unknown, unknown> {
-  // Started on the first next(), like LangGraph's own generator: a stream that is made
-  // and dropped unread leaves no span open.
-  host.noteGraph(graph);
-  const workflowName = workflowNameOf(graph);
-  const threadId = threadIdOf(options?.configurable) ?? threadIdOf(graph.config?.configurable);
-  const shared = runAttributes(host.config.runAttributes, options, threadId, runStateOf(parent)?.spanAttributes);
-  const attributes: Attributes = {
-    ...shared,
-    [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_INVOKE_WORKFLOW,
-    [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
-  };
+class TracedRun implements AsyncGenerator<unknown, unknown, unknown> {
+  private open: OpenRun | undefined;
+  /** Set while a checkpointed thread's resume link is read, before the span can start. */
+  private opening: Promise<OpenRun> | undefined;
+  /** Returned from or thrown into before it started: LangGraph's run never starts. */
+  private closed = false;
 
-  const thread =
-    host.config.interruptLinks === false ? undefined : checkpointedThread(graph, options, threadId, parent);
-  // Read before the span starts, so that the link is in its start options (samplers see
-  // it). Only top-level runs of a checkpointed thread wait for this read.
-  const resumed = thread === undefined ? undefined : await readResumeLink(thread, host.diag);
-  const series = host.series.workflow(workflowName);
-  const config = host.config;
-  if (config.startSpanHook !== undefined) {
-    const info = { kind: "workflow", name: series.spanName, attributes, config: options } as const;
-    applyStartSpanHook(config, host.diag, info, attributes);
+  constructor(
+    private readonly host: InstrumentationHost,
+    private readonly original: StreamIterator,
+    private readonly graph: PregelInstance,
+    private readonly input: unknown,
+    private readonly options: TaskConfig | undefined,
+    private readonly parent: Context,
+  ) {}
+
+  next(value?: unknown): Promise<Step> {
+    const open = this.open ?? this.start();
+    if (open instanceof OpenRun) return open.advance(value);
+    if (open === undefined) return Promise.resolve({ done: true, value: undefined });
+    return open.then((run) => run.advance(value));
   }
-  const span = host.tracer.startSpan(series.spanName, startOptions(attributes, resumed), parent);
-  const answering = thread === undefined ? undefined : noteResume(host, thread, resumed, series);
-  const run: RunState = { workflowName, span, interrupted: false, spanAttributes: shared };
-  const agent = agentOf(graph);
-  const agentSpan =
-    agent === undefined ? undefined : startAgentSpan(host, agent, workflowName, shared, trace.setSpan(parent, span));
-  const runContext =
-    agentSpan === undefined ? withRunSpan(parent, span, run) : withRunSpan(trace.setSpan(parent, span), agentSpan, run);
-  const inner = context.with(runContext, original, graph, input, options);
-  const signal = options?.signal;
-  const startedAt = performance.now();
-  host.instruments?.workflowActive.add(1, workflowName, series.attributes.base);
-  let ended = false;
-  const end = (outcome: Outcome, failure: unknown) => {
-    if (ended) return;
-    ended = true;
-    untrackInFlight(inFlight);
-    if (agentSpan !== undefined) endWithOutcome(agentSpan, undefined, series.attributes, outcome, failure, startedAt);
-    if (host.config.responseHook !== undefined) {
-      const info = { kind: "workflow", outcome, error: failure } as const;
-      applyResponseHook(host.config, host.diag, span, info);
+
+  return(value?: unknown): Promise<Step> {
+    const open = this.open ?? this.opening;
+    if (open instanceof OpenRun) return open.close(value);
+    if (open !== undefined) return open.then((run) => run.close(value));
+    this.closed = true;
+    return Promise.resolve({ done: true, value });
+  }
+
+  throw(err?: unknown): Promise<Step> {
+    const open = this.open ?? this.opening;
+    if (open instanceof OpenRun) return open.raise(err);
+    if (open !== undefined) return open.then((run) => run.raise(err));
+    this.closed = true;
+    return Promise.reject(err);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** `await using` (Node 20.4+ has the symbol), as on a generator object. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return(undefined);
+  }
+
+  private start(): OpenRun | Promise<OpenRun> | undefined {
+    if (this.opening !== undefined) return this.opening;
+    if (this.closed) return undefined;
+    const { host, graph, options, parent } = this;
+    host.noteGraph(graph);
+    const workflowName = workflowNameOf(graph);
+    const threadId = threadIdOf(options?.configurable) ?? threadIdOf(graph.config?.configurable);
+    const shared = runAttributes(host.config.runAttributes, options, threadId, runStateOf(parent)?.spanAttributes);
+    const thread =
+      host.config.interruptLinks === false ? undefined : checkpointedThread(graph, options, threadId, parent);
+    const plan: RunPlan = { original: this.original, graph, input: this.input, options, parent, workflowName, shared };
+    const open = (resumed: ResumeLink | undefined): OpenRun => {
+      this.open = new OpenRun(host, thread, plan, resumed);
+      return this.open;
+    };
+    if (thread === undefined) return open(undefined);
+    // Read before the span starts, so that the link is in its start options (samplers see
+    // it). Only top-level runs of a checkpointed thread wait for this read.
+    this.opening = readResumeLink(thread, host.diag).then(open);
+    return this.opening;
+  }
+}
+
+/**
+ * A started run: its spans, its context, LangGraph's iterator, and its own in-flight list
+ * item (a crash ends it through `abort`).
+ */
+class OpenRun implements InFlight {
+  prev: InFlight | undefined = undefined;
+  next: InFlight | undefined = undefined;
+  private readonly inner: AsyncGenerator<unknown, unknown, unknown>;
+  private readonly run: RunState;
+  private readonly span: Span;
+  private readonly agentSpan: Span | undefined;
+  private readonly runContext: Context;
+  private readonly series: Series;
+  private readonly answering: Promise<void> | undefined;
+  private readonly startedAt: number;
+  private readonly signal: AbortSignal | undefined;
+  private ended = false;
+  private settled = false;
+  // Made once per run, so that a chunk costs no closure.
+  private readonly onStep = (step: Step): Step | Promise<Step> => this.stepped(step);
+  private readonly onReturn = (step: Step): Step | Promise<Step> => this.returned(step);
+  private readonly onError = (err: unknown): Promise<never> => this.failed(err);
+
+  constructor(
+    private readonly host: InstrumentationHost,
+    private readonly thread: CheckpointedThread | undefined,
+    run: RunPlan,
+    resumed: ResumeLink | undefined,
+  ) {
+    const { workflowName, shared, options, parent } = run;
+    const attributes: Attributes = {
+      ...shared,
+      [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_INVOKE_WORKFLOW,
+      [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
+    };
+    const series = host.series.workflow(workflowName);
+    const config = host.config;
+    if (config.startSpanHook !== undefined) {
+      const info = { kind: "workflow", name: series.spanName, attributes, config: options } as const;
+      applyStartSpanHook(config, host.diag, info, attributes);
     }
-    endRun(host, run, series, outcome, failure, startedAt);
-  };
-  const inFlight = trackInFlight("run", { abort: (error: unknown) => end(OUTCOME_ERROR, error) });
-  // Stays `cancelled` unless the run completes or throws: the consumer returned early
-  // (yield* has then already passed return() on to LangGraph's iterator).
-  let outcome: Outcome = OUTCOME_CANCELLED;
-  let failure: unknown;
-  try {
-    const result = yield* inContext(runContext, inner);
-    outcome = run.interrupted ? OUTCOME_INTERRUPTED : OUTCOME_OK;
-    return result;
-  } catch (err) {
-    outcome = outcomeOfError(err, signal);
-    if (outcome === OUTCOME_ERROR) failure = err;
-    throw err;
-  } finally {
+    const span = host.tracer.startSpan(series.spanName, startOptions(attributes, resumed), parent);
+    const state: RunState = { workflowName, span, interrupted: false, spanAttributes: shared };
+    const agent = agentOf(run.graph);
+    let runContext: Context;
+    if (agent === undefined) {
+      this.agentSpan = undefined;
+      runContext = withRunSpan(parent, span, state);
+    } else {
+      const underRun = trace.setSpan(parent, span);
+      this.agentSpan = startAgentSpan(host, agent, workflowName, shared, underRun);
+      runContext = withRunSpan(underRun, this.agentSpan, state);
+    }
+    this.series = series;
+    this.span = span;
+    this.run = state;
+    this.runContext = runContext;
+    this.signal = options?.signal;
+    this.answering = thread === undefined ? undefined : noteResume(host, thread, resumed, series);
+    this.inner = context.with(runContext, run.original, run.graph, run.input, options);
+    this.startedAt = performance.now();
+    host.instruments?.workflowActive.add(1, workflowName, series.attributes.base);
+    trackInFlight("run", this);
+  }
+
+  advance(value: unknown): Promise<Step> {
+    return context.with(this.runContext, this.inner.next, this.inner, value).then(this.onStep, this.onError);
+  }
+
+  /** The consumer stops early: LangGraph's iterator is returned, and the run is `cancelled`. */
+  close(value: unknown): Promise<Step> {
+    return context.with(this.runContext, this.inner.return, this.inner, value).then(this.onReturn, this.onError);
+  }
+
+  raise(err: unknown): Promise<Step> {
+    return context.with(this.runContext, this.inner.throw, this.inner, err).then(this.onStep, this.onError);
+  }
+
+  abort(error: unknown): void {
+    this.end(OUTCOME_ERROR, error);
+  }
+
+  private stepped(step: Step): Step | Promise<Step> {
+    if (step.done !== true) return step;
+    return this.settle(step, this.run.interrupted ? OUTCOME_INTERRUPTED : OUTCOME_OK, undefined);
+  }
+
+  private returned(step: Step): Step | Promise<Step> {
+    // A LangGraph iterator that yields from its cleanup is not done yet.
+    if (step.done !== true) return step;
+    return this.settle(step, OUTCOME_CANCELLED, undefined);
+  }
+
+  private failed(err: unknown): Promise<never> {
+    const outcome = outcomeOfError(err, this.signal);
+    const after = this.settle(undefined, outcome, outcome === OUTCOME_ERROR ? err : undefined);
+    // The caller gets LangGraph's error object itself.
+    return Promise.resolve(after).then(() => {
+      throw err;
+    });
+  }
+
+  /**
+   * Ends the run (once); for a checkpointed thread, the resume bookkeeping is awaited
+   * before the run's last result is handed over: once invoke() returns, a resume in any
+   * process finds the interrupt record.
+   */
+  private settle<T>(result: T, outcome: Outcome, failure: unknown): T | Promise<T> {
+    if (this.settled) return result;
+    this.settled = true;
     const endedAt = Date.now();
-    end(outcome, failure);
-    if (thread !== undefined) {
-      await answering;
-      // Awaited before the run's last chunk is handed over: once invoke() returns, a
-      // resume in any process finds the record.
-      if (outcome === OUTCOME_INTERRUPTED) await writeInterruptRecord(thread, span, endedAt, host.diag);
-    }
+    this.end(outcome, failure);
+    const thread = this.thread;
+    if (thread === undefined) return result;
+    return afterRun(thread, this.answering, outcome === OUTCOME_INTERRUPTED ? this.span : undefined, endedAt, this.host)
+      .then(() => result);
   }
+
+  private end(outcome: Outcome, failure: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    untrackInFlight("run", this);
+    const { host, series, startedAt } = this;
+    if (this.agentSpan !== undefined) endWithOutcome(this.agentSpan, undefined, series.attributes, outcome, failure, startedAt);
+    if (host.config.responseHook !== undefined) {
+      applyResponseHook(host.config, host.diag, this.span, { kind: "workflow", outcome, error: failure });
+    }
+    const instruments = host.instruments;
+    instruments?.workflowActive.add(-1, this.run.workflowName, series.attributes.base);
+    endWithOutcome(this.span, instruments?.workflowDuration, series.attributes, outcome, failure, startedAt);
+  }
+}
+
+/** What a run is, as known before its span starts. */
+interface RunPlan {
+  readonly original: StreamIterator;
+  readonly graph: PregelInstance;
+  readonly input: unknown;
+  readonly options: TaskConfig | undefined;
+  readonly parent: Context;
+  readonly workflowName: string;
+  readonly shared: Attributes;
+}
+
+/** A checkpointed thread's bookkeeping once its run ended; an interrupted run writes its record. */
+async function afterRun(
+  thread: CheckpointedThread,
+  answering: Promise<void> | undefined,
+  interruptedSpan: Span | undefined,
+  endedAt: number,
+  host: InstrumentationHost,
+): Promise<void> {
+  await answering;
+  if (interruptedSpan !== undefined) await writeInterruptRecord(thread, interruptedSpan, endedAt, host.diag);
 }
 
 /**
@@ -205,17 +343,4 @@ function noteResume(
   if (resumed?.waitSeconds === undefined) return undefined;
   host.instruments?.interruptWait.record(resumed.waitSeconds, series.attributes.base);
   return markResumed(thread, resumed, host.diag);
-}
-
-function endRun(
-  host: InstrumentationHost,
-  run: RunState,
-  series: Series,
-  outcome: Outcome,
-  failure: unknown,
-  startedAt: number,
-): void {
-  const instruments = host.instruments;
-  instruments?.workflowActive.add(-1, run.workflowName, series.attributes.base);
-  endWithOutcome(run.span, instruments?.workflowDuration, series.attributes, outcome, failure, startedAt);
 }

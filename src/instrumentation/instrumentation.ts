@@ -49,7 +49,6 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
   declare private _seenNodeClasses: WeakSet<object> | undefined;
   /** Classes (direct prototypes) of task runnables whose `invoke` owner is wrapped. */
   declare private _taskClasses: Set<object> | undefined;
-  declare private _lastTaskClass: object | undefined;
   /** Owners of `invoke` (class prototypes of task runnables) wrapped while enabled. */
   declare private _invokeOwners: Set<object> | undefined;
   declare private _unwrappableOwners: WeakSet<object> | undefined;
@@ -103,7 +102,6 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     this._nodePrototypes?.clear();
     this._invokeOwners?.clear();
     this._taskClasses?.clear();
-    this._lastTaskClass = undefined;
     this._seenNodeClasses = undefined;
   }
 
@@ -156,11 +154,7 @@ export class LangGraphInstrumentation extends InstrumentationBase<LangGraphInstr
     if (this._active !== true) return;
     // A runnable with its own `invoke` is its own owner; any other is known by its class.
     const direct = Object.hasOwn(runnable, "invoke") ? undefined : (Object.getPrototypeOf(runnable) as object);
-    // Nearly every task of a graph is a RunnableSequence: the last class seen skips the Set.
-    if (direct !== undefined && (direct === this._lastTaskClass || this._taskClasses?.has(direct) === true)) {
-      this._lastTaskClass = direct;
-      return;
-    }
+    if (direct !== undefined && this._taskClasses?.has(direct) === true) return;
     const owner = invokeOwnerOf(runnable);
     if (owner === undefined) return;
     this._wrapInvokeOwner(owner);

@@ -17,7 +17,7 @@ import {
   OUTCOME_OK,
   type Outcome,
 } from "../semconv.js";
-import { type Abortable, type InFlight, trackInFlight, untrackInFlight } from "./in-flight.js";
+import { type InFlight, trackInFlight, untrackInFlight } from "./in-flight.js";
 import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
 import type { GraphInstruments } from "./metrics.js";
 import {
@@ -99,7 +99,8 @@ export function wrapTaskInvoke(host: InstrumentationHost, original: NodeRunnable
     // A run that started before its copy was patched (an ES module copy patched while the
     // first run was already under way) stays untraced as a whole: never a node span as a root.
     const run = runStateOf(parent);
-    if (run === undefined) return original.call(this, input, config);
+    // biome-ignore lint/complexity/noArguments: as above.
+    if (run === undefined) return original.apply(this, arguments as unknown as [unknown, TaskConfig?]);
     return invokeNodeAttempt(host, original, this, input, config, metadata, nodeName, task, run, parent);
   };
 }
@@ -210,13 +211,14 @@ function invokeNodeAttempt(
 
 /**
  * One node attempt while it runs: what its end needs, the registry entry model and tool
- * calls find it by, and the in-flight record a crash ends it through. One object per
- * attempt rather than a closure for each of those roles.
+ * calls find it by, and its own in-flight list item (a crash ends it through `abort`).
+ * One object per attempt rather than a closure for each of those roles.
  */
-class NodeAttempt implements NodeAttemptEntry, Abortable {
+class NodeAttempt implements NodeAttemptEntry, InFlight {
   closers?: Array<() => void>;
   registration: NodeRegistration | undefined;
-  private readonly inFlight: InFlight;
+  prev: InFlight | undefined = undefined;
+  next: InFlight | undefined = undefined;
   private readonly startedAt = performance.now();
   private ended = false;
 
@@ -230,7 +232,7 @@ class NodeAttempt implements NodeAttemptEntry, Abortable {
     private readonly series: Series,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.inFlight = trackInFlight("attempt", this);
+    trackInFlight("attempt", this);
   }
 
   get workflowName(): string {
@@ -261,7 +263,7 @@ class NodeAttempt implements NodeAttemptEntry, Abortable {
   finish(outcome: Outcome, failure?: unknown, result?: unknown): void {
     if (this.ended) return;
     this.ended = true;
-    untrackInFlight(this.inFlight);
+    untrackInFlight("attempt", this);
     if (this.registration !== undefined) unregisterNodeAttempt(this.registration);
     const host = this.host;
     if (host.config.responseHook !== undefined) {

@@ -1,4 +1,5 @@
 import type { Attributes, Context, Span } from "@opentelemetry/api";
+import { IntrusiveList, type ListLinks } from "./linked-list.js";
 
 /** A node attempt in flight, as LangChain callbacks of that node can find it. */
 export interface NodeAttemptEntry {
@@ -17,14 +18,11 @@ export interface NodeAttemptEntry {
 }
 
 /** One registered attempt; the caller keeps it to unregister. */
-export interface NodeRegistration {
+export interface NodeRegistration extends ListLinks<NodeRegistration> {
   readonly checkpointNs: string;
   readonly entry: NodeAttemptEntry;
   /** In `indexed` (hashed) rather than on the unindexed list. */
   indexed: boolean;
-  /** Neighbours on the unindexed list: newer (towards the head) and older. */
-  newer: NodeRegistration | undefined;
-  older: NodeRegistration | undefined;
 }
 
 /**
@@ -40,8 +38,7 @@ export interface NodeRegistration {
  * nodes that call no model never pay for the map.
  */
 const indexed = new Map<string, NodeRegistration>();
-/** The newest unindexed registration; older ones follow through `older`. */
-let newestUnindexed: NodeRegistration | undefined;
+const unindexed = new IntrusiveList<NodeRegistration>();
 let registeredCount = 0;
 let registryUsers = 0;
 
@@ -58,9 +55,8 @@ export function nodeRegistryInUse(): boolean {
 }
 
 export function registerNodeAttempt(checkpointNs: string, entry: NodeAttemptEntry): NodeRegistration {
-  const registration: NodeRegistration = { checkpointNs, entry, indexed: false, newer: undefined, older: newestUnindexed };
-  if (newestUnindexed !== undefined) newestUnindexed.newer = registration;
-  newestUnindexed = registration;
+  const registration: NodeRegistration = { checkpointNs, entry, indexed: false, prev: undefined, next: undefined };
+  unindexed.add(registration);
   registeredCount += 1;
   return registration;
 }
@@ -70,12 +66,7 @@ export function unregisterNodeAttempt(registration: NodeRegistration): void {
     // A retry may already have registered its own attempt under the same namespace.
     if (indexed.get(registration.checkpointNs) === registration) indexed.delete(registration.checkpointNs);
   } else {
-    const { newer, older } = registration;
-    if (newer !== undefined) newer.older = older;
-    else newestUnindexed = older;
-    if (older !== undefined) older.newer = newer;
-    registration.newer = undefined;
-    registration.older = undefined;
+    unindexed.remove(registration);
   }
   registeredCount -= 1;
   const entry = registration.entry;
@@ -93,18 +84,12 @@ export function unregisterNodeAttempt(registration: NodeRegistration): void {
 
 /** Hashes every unindexed attempt, oldest first, so that a retry's newer entry wins. */
 function indexPending(): void {
-  let oldest = newestUnindexed;
-  if (oldest === undefined) return;
-  while (oldest.older !== undefined) oldest = oldest.older;
-  for (let r: NodeRegistration | undefined = oldest; r !== undefined; ) {
-    const newer: NodeRegistration | undefined = r.newer;
-    r.indexed = true;
-    r.newer = undefined;
-    r.older = undefined;
-    indexed.set(r.checkpointNs, r);
-    r = newer;
-  }
-  newestUnindexed = undefined;
+  if (unindexed.size > 0) unindexed.drainOldestFirst(hashRegistration);
+}
+
+function hashRegistration(registration: NodeRegistration): void {
+  registration.indexed = true;
+  indexed.set(registration.checkpointNs, registration);
 }
 
 /**

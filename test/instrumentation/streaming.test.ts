@@ -114,4 +114,49 @@ describe("streaming", () => {
     expect(otel.workflowSpans()).toHaveLength(1);
     expectOk(otel.span(workflowSpanName("multi-mode")));
   });
+
+  describe("the run's iterator, as LangGraph's callers use it", () => {
+    type RunIterator = AsyncGenerator<unknown, unknown, unknown>;
+    const iteratorOf = (graph: ReturnType<typeof chain>): RunIterator =>
+      (graph as unknown as { _streamIterator(input: unknown, options: object): RunIterator })._streamIterator(
+        {},
+        { streamMode: "updates" },
+      );
+
+    it("returned before its first next(): done, no run started, no span", async () => {
+      const iterator = iteratorOf(chain("never-read"));
+      await expect(iterator.return("early")).resolves.toEqual({ done: true, value: "early" });
+      await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+      expect(otel.workflowSpans("never-read")).toHaveLength(0);
+      expect(otel.spans().filter((s) => s.name === nodeSpanName("a"))).toHaveLength(0);
+    });
+
+    it("queues next() calls made without waiting, in LangGraph's order", async () => {
+      const iterator = iteratorOf(chain("eager"));
+      const steps = await Promise.all([iterator.next(), iterator.next(), iterator.next(), iterator.next()]);
+      expect(steps.map((step) => step.done)).toEqual([false, false, false, true]);
+      expect(steps.slice(0, 3).map((step) => Object.keys(step.value as object))).toEqual([["a"], ["b"], ["c"]]);
+      expectOk(otel.span(workflowSpanName("eager")));
+    });
+
+    it("throw(): the caller gets its own error object back, and the run ends as an error", async () => {
+      const iterator = iteratorOf(chain("thrown-into"));
+      await iterator.next();
+      const reason = new TypeError("consumer gave up");
+      const thrown = await iterator.throw(reason).catch((err: unknown) => err);
+      expect(thrown).toBe(reason);
+      const run = otel.span(workflowSpanName("thrown-into"));
+      expect(run.status.code).toBe(SpanStatusCode.ERROR);
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    });
+
+    it("is its own async iterator, and disposable like a generator object", async () => {
+      const iterator = iteratorOf(chain("disposed"));
+      expect(iterator[Symbol.asyncIterator]()).toBe(iterator);
+      await iterator.next();
+      await (iterator as unknown as AsyncDisposable)[Symbol.asyncDispose]();
+      const run = otel.span(workflowSpanName("disposed"));
+      expect(run.attributes[ATTR_LANGGRAPH_OUTCOME]).toBe(OUTCOME_CANCELLED);
+    });
+  });
 });
