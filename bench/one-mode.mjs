@@ -2,10 +2,15 @@
 // bench/profile.mjs): a variant, once enabled, stays on for the process's life, so no
 // variant runs on call sites another variant's patches have already seen.
 //
-//   node --expose-gc bench/one-mode.mjs --variant langgraph-otel --workload chain --runs 1500 [--profile | --serve]
+//   node --expose-gc bench/one-mode.mjs --variant langgraph-otel --workload chain --runs 1500 [--profile | --serve | --async-resources]
 //
 // Prints one JSON line: CPU and wall µs per run, spans per run and, with --profile, self
 // time per run by code owner and by function (V8's sampling profiler, 200 µs interval).
+// --async-resources counts the async resources (promises, mostly) a run creates, by type:
+// a count that does not drift with the machine, and on Node 20 each promise runs
+// AsyncLocalStorage's hook, so it prices there what CPU time on a noisy host cannot.
+// --allocations: bytes allocated per run (garbage included), by code owner and function,
+// from V8's sampling heap profiler: what the garbage collector will have to clear.
 import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -20,6 +25,8 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "300" },
     profile: { type: "boolean", default: false },
     serve: { type: "boolean", default: false },
+    "async-resources": { type: "boolean", default: false },
+    allocations: { type: "boolean", default: false },
   },
 });
 const variant = VARIANTS.find((v) => v.name.trim() === flags.variant);
@@ -64,6 +71,59 @@ if (flags.serve) {
   const last = `${JSON.stringify({ spansPerRun: spans / served, nodesPerRun: workload.nodesPerRun })}\n`;
   process.stdout.write(last, () => process.exit(0));
   await new Promise(() => {});
+}
+
+if (flags["async-resources"]) {
+  const { createHook } = await import("node:async_hooks");
+  const byType = {};
+  const hook = createHook({
+    init(_id, type) {
+      byType[type] = (byType[type] ?? 0) + 1;
+    },
+  });
+  hook.enable();
+  for (let i = 0; i < RUNS; i++) await invoke(workload.input());
+  hook.disable();
+  const counts = await telemetry.drainCounts();
+  variant.check(counts, RUNS);
+  await telemetry.shutdown();
+  const perRun = Object.fromEntries(Object.entries(byType).map(([type, n]) => [type, n / RUNS]));
+  process.stdout.write(`${JSON.stringify({ variant: variant.name.trim(), asyncResourcesPerRun: perRun })}\n`);
+  process.exit(0);
+}
+
+if (flags.allocations) {
+  const heap = new Session();
+  heap.connect();
+  await heap.post("HeapProfiler.enable");
+  await heap.post("HeapProfiler.startSampling", {
+    samplingInterval: 256,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  for (let i = 0; i < RUNS; i++) await invoke(workload.input());
+  const { profile } = await heap.post("HeapProfiler.stopSampling");
+  const counts = await telemetry.drainCounts();
+  variant.check(counts, RUNS);
+  await telemetry.shutdown();
+  const owners = {};
+  const functions = {};
+  const visit = (node) => {
+    const bytes = node.selfSize / RUNS;
+    if (bytes > 0) {
+      const frame = node.callFrame;
+      const owner = ownerOf(frame);
+      owners[owner] = (owners[owner] ?? 0) + bytes;
+      const file = frame.url.split("/").slice(-2).join("/");
+      const key = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1} [${owner}]`;
+      functions[key] = (functions[key] ?? 0) + bytes;
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(profile.head);
+  const bytesPerRun = Object.values(owners).reduce((a, b) => a + b, 0);
+  process.stdout.write(`${JSON.stringify({ variant: variant.name.trim(), bytesPerRun, owners, functions })}\n`);
+  process.exit(0);
 }
 
 let session;
