@@ -16,25 +16,40 @@ import { type FailureReporter, guardExporter } from "./failure-reporter.js";
 
 /**
  * The OTLP exporter class of each protocol, as NodeSDK picks them. Each is constructed
- * without arguments while start runs under the checked environment (config.sdkEnv), so
- * the exporter itself reads endpoint, headers, timeout, compression and TLS files from
- * OTEL_EXPORTER_OTLP_* (the options were written into that environment).
+ * while start runs under the checked environment (config.sdkEnv), so the exporter itself
+ * reads endpoint, headers, timeout, compression and TLS files from OTEL_EXPORTER_OTLP_*
+ * (the options were written into that environment); the one setting passed in is how many
+ * exports may run at once (see concurrencyFor).
  */
-const TRACE_EXPORTERS: Record<OtlpProtocol, new () => tracing.SpanExporter> = {
+type ExporterClass<E> = new (config: { concurrencyLimit: number }) => E;
+const TRACE_EXPORTERS: Record<OtlpProtocol, ExporterClass<tracing.SpanExporter>> = {
   "http/protobuf": ProtoTraceExporter,
   "http/json": JsonTraceExporter,
   grpc: GrpcTraceExporter,
 };
-const LOG_EXPORTERS: Record<OtlpProtocol, new () => logs.LogRecordExporter> = {
+const LOG_EXPORTERS: Record<OtlpProtocol, ExporterClass<logs.LogRecordExporter>> = {
   "http/protobuf": ProtoLogExporter,
   "http/json": JsonLogExporter,
   grpc: GrpcLogExporter,
 };
-const METRIC_EXPORTERS: Record<OtlpProtocol, new () => metrics.PushMetricExporter> = {
+const METRIC_EXPORTERS: Record<OtlpProtocol, ExporterClass<metrics.PushMetricExporter>> = {
   "http/protobuf": ProtoMetricExporter,
   "http/json": JsonMetricExporter,
   grpc: GrpcMetricExporter,
 };
+
+/** The OTLP exporters' own default: exports in flight at once, beyond which one is refused. */
+const SDK_CONCURRENCY_LIMIT = 30;
+
+/**
+ * Exports a batch processor may have in flight at once: a forceFlush (and shutdown) exports
+ * every queued batch together, and the exporter refuses those past its concurrency limit,
+ * so a queue of more than 30 batches (OTEL_BSP_MAX_QUEUE_SIZE 16384 with batches of 512)
+ * lost the spans of the rest. The queue bounds the spans in flight all the same.
+ */
+export function concurrencyFor(queue: { maxQueueSize: number; maxExportBatchSize: number }): number {
+  return Math.max(SDK_CONCURRENCY_LIMIT, Math.ceil(queue.maxQueueSize / queue.maxExportBatchSize) + 1);
+}
 
 /**
  * Span processors for OTEL_TRACES_EXPORTER: OTLP (http/protobuf, http/json or grpc)
@@ -51,7 +66,7 @@ export function createSpanProcessors(
   return config.tracesExporters.map((name) => {
     if (name === "console") return new tracing.SimpleSpanProcessor(new tracing.ConsoleSpanExporter());
     const exporter = guardExporter<tracing.ReadableSpan[]>(
-      withUnrefIo(new TRACE_EXPORTERS[config.protocols.TRACES]()),
+      withUnrefIo(new TRACE_EXPORTERS[config.protocols.TRACES]({ concurrencyLimit: concurrencyFor(config.spanQueue) })),
       "trace export",
       reporter,
     );
@@ -76,7 +91,7 @@ export function createLogRecordProcessors(
       return new logs.SimpleLogRecordProcessor({ exporter: new logs.ConsoleLogRecordExporter() });
     }
     const exporter = guardExporter<logs.ReadableLogRecord[]>(
-      withUnrefIo(new LOG_EXPORTERS[config.protocols.LOGS]()),
+      withUnrefIo(new LOG_EXPORTERS[config.protocols.LOGS]({ concurrencyLimit: concurrencyFor(config.logQueue) })),
       "log export",
       reporter,
     );
@@ -97,7 +112,10 @@ export function createPushMetricReaders(
     const exporter =
       name === "console"
         ? new metrics.ConsoleMetricExporter()
-        : guardMetricExporter(withUnrefIo(new METRIC_EXPORTERS[config.protocols.METRICS]()), reporter);
+        : guardMetricExporter(
+            withUnrefIo(new METRIC_EXPORTERS[config.protocols.METRICS]({ concurrencyLimit: SDK_CONCURRENCY_LIMIT })),
+            reporter,
+          );
     readers.push(
       new metrics.PeriodicExportingMetricReader({
         exporter,
