@@ -5,6 +5,7 @@
 // its own metric (otel.sdk.processor.span.processed, by error.type: queue_full = dropped).
 //
 //   node bench/export-sender.mjs --rate 50000 --seconds 3
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { trace } from "@opentelemetry/api";
@@ -68,6 +69,17 @@ const before = await processed();
 // Paced: each turn creates the spans due by now (at most 1,000, then yields so that the
 // exporter, on this same thread, gets its turn); ahead of schedule, it sleeps 1 ms.
 // A process that cannot keep up offers fewer spans than asked: `created` says so.
+// The main thread's own CPU (the rest of the process: a worker, GC and libuv threads).
+const mainThreadMs = () => {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+};
+const mainStart = mainThreadMs();
 const cpuStart = process.cpuUsage();
 const start = performance.now();
 const end = start + seconds * 1000;
@@ -88,6 +100,7 @@ const flushStart = performance.now();
 await otel.forceFlush();
 const flushMs = performance.now() - flushStart;
 const cpuTotal = process.cpuUsage(cpuStart);
+const cpuMainMs = mainThreadMs() - mainStart;
 const after = await processed();
 await otel.shutdown();
 
@@ -104,6 +117,7 @@ console.log(
     flushMs,
     cpuMsGenerate: cpuMs(cpuGenerate),
     cpuMsTotal: cpuMs(cpuTotal),
+    cpuMsMain: cpuMainMs,
     exportedOk: delta.ok ?? 0,
     dropped: delta[ERROR_TYPE_QUEUE_FULL] ?? 0,
     failed: Object.fromEntries(Object.entries(delta).filter(([t, n]) => t !== "ok" && t !== ERROR_TYPE_QUEUE_FULL && n > 0)),
