@@ -29,7 +29,7 @@ const { values: flags } = parseArgs({
     allocations: { type: "boolean", default: false },
   },
 });
-const variant = VARIANTS.find((v) => v.name.trim() === flags.variant);
+const variant = VARIANTS.find((v) => v.name.trim() === flags.variant?.trim());
 if (variant === undefined) {
   throw new Error(`no variant "${flags.variant}"; have: ${VARIANTS.map((v) => v.name.trim()).join(", ")}`);
 }

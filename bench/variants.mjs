@@ -163,6 +163,15 @@ const naiveSpans = {
   check: (counts, runs) => expectOnly(counts, [NAIVE_SCOPE], runs, "naive span wrapper"),
 };
 
+/** The naive wrapper producing the contract's attributes and duration metrics (bench/graphs.mjs). */
+const naiveContract = {
+  name: "naive wrapper + contract data",
+  invoker: (workload) => workload.naiveContractInvoke,
+  async enable() {},
+  async disable() {},
+  check: (counts, runs) => expectOnly(counts, [NAIVE_SCOPE], runs, "naive wrapper + contract data"),
+};
+
 export const VARIANTS = [
   {
     name: "uninstrumented",
@@ -181,6 +190,7 @@ export const VARIANTS = [
     check: (counts, runs) => expectOnly(counts, LGO_SCOPES, runs, "langgraph-otel"),
   },
   naiveSpans,
+  naiveContract,
   graphAndNodeSpans("langgraph-otel (graph + node spans only)", coreOnly),
   // One part off at a time, so the cost of graph + node spans is attributed.
   graphAndNodeSpans(
