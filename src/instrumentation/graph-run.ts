@@ -22,7 +22,7 @@ import type {
   StreamIterator,
   TaskConfig,
 } from "./internal-types.js";
-import { type InFlight, trackInFlight, untrackInFlight } from "./in-flight.js";
+import { type InFlight, trackRun, untrackRun } from "./in-flight.js";
 import {
   type CheckpointedThread,
   checkpointedThread,
@@ -90,7 +90,15 @@ class TracedRun implements AsyncGenerator<unknown, unknown, unknown> {
   ) {}
 
   next(value?: unknown): Promise<Step> {
-    const open = this.open ?? this.start();
+    let open: OpenRun | Promise<OpenRun> | undefined;
+    try {
+      open = this.open ?? this.start();
+    } catch (err) {
+      // As from a generator whose body threw (a user's sampler, say): a rejection, never a
+      // synchronous throw (LangChain calls next() where nothing would catch one).
+      this.closed = true;
+      return Promise.reject(err);
+    }
     if (open instanceof OpenRun) return open.advance(value);
     if (open === undefined) return Promise.resolve({ done: true, value: undefined });
     return open.then((run) => run.advance(value));
@@ -116,7 +124,7 @@ class TracedRun implements AsyncGenerator<unknown, unknown, unknown> {
     return this;
   }
 
-  /** `await using` (Node 20.4+ has the symbol), as on a generator object. */
+  /** `await using` (Node 20.4+ has the symbol; newer runtimes' generators have the method). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.return(undefined);
   }
@@ -162,6 +170,12 @@ class OpenRun implements InFlight {
   private readonly signal: AbortSignal | undefined;
   private ended = false;
   private settled = false;
+  /**
+   * The last result still on its way to the caller after an asynchronous settlement (a
+   * checkpointed thread's bookkeeping, or a failure): results of later calls wait for it,
+   * so they reach the caller in the order LangGraph gave them, as a generator's would.
+   */
+  private pending: Promise<unknown> | undefined;
   // Made once per run, so that a chunk costs no closure.
   private readonly onStep = (step: Step): Step | Promise<Step> => this.stepped(step);
   private readonly onReturn = (step: Step): Step | Promise<Step> => this.returned(step);
@@ -186,27 +200,34 @@ class OpenRun implements InFlight {
       applyStartSpanHook(config, host.diag, info, attributes);
     }
     const span = host.tracer.startSpan(series.spanName, startOptions(attributes, resumed), parent);
-    const state: RunState = { workflowName, span, interrupted: false, spanAttributes: shared };
-    const agent = agentOf(run.graph);
-    let runContext: Context;
-    if (agent === undefined) {
-      this.agentSpan = undefined;
-      runContext = withRunSpan(parent, span, state);
-    } else {
-      const underRun = trace.setSpan(parent, span);
-      this.agentSpan = startAgentSpan(host, agent, workflowName, shared, underRun);
-      runContext = withRunSpan(underRun, this.agentSpan, state);
+    try {
+      const state: RunState = { workflowName, span, interrupted: false, spanAttributes: shared };
+      const agent = agentOf(run.graph);
+      let runContext: Context;
+      if (agent === undefined) {
+        this.agentSpan = undefined;
+        runContext = withRunSpan(parent, span, state);
+      } else {
+        const underRun = trace.setSpan(parent, span);
+        this.agentSpan = startAgentSpan(host, agent, workflowName, shared, underRun);
+        runContext = withRunSpan(underRun, this.agentSpan, state);
+      }
+      this.series = series;
+      this.span = span;
+      this.run = state;
+      this.runContext = runContext;
+      this.signal = options?.signal;
+      this.answering = thread === undefined ? undefined : noteResume(host, thread, resumed, series);
+      this.inner = context.with(runContext, run.original, run.graph, run.input, options);
+      this.startedAt = performance.now();
+      host.instruments?.workflowActive.add(1, workflowName, series.attributes.base);
+      trackRun(this);
+    } catch (err) {
+      // The run never starts (a user's sampler threw, say): no span of it stays open.
+      this.agentSpan?.end();
+      span.end();
+      throw err;
     }
-    this.series = series;
-    this.span = span;
-    this.run = state;
-    this.runContext = runContext;
-    this.signal = options?.signal;
-    this.answering = thread === undefined ? undefined : noteResume(host, thread, resumed, series);
-    this.inner = context.with(runContext, run.original, run.graph, run.input, options);
-    this.startedAt = performance.now();
-    host.instruments?.workflowActive.add(1, workflowName, series.attributes.base);
-    trackInFlight("run", this);
   }
 
   advance(value: unknown): Promise<Step> {
@@ -227,23 +248,40 @@ class OpenRun implements InFlight {
   }
 
   private stepped(step: Step): Step | Promise<Step> {
-    if (step.done !== true) return step;
-    return this.settle(step, this.run.interrupted ? OUTCOME_INTERRUPTED : OUTCOME_OK, undefined);
+    if (step.done !== true) return this.inOrder(step);
+    return this.inOrder(this.settle(step, this.run.interrupted ? OUTCOME_INTERRUPTED : OUTCOME_OK, undefined));
   }
 
   private returned(step: Step): Step | Promise<Step> {
     // A LangGraph iterator that yields from its cleanup is not done yet.
-    if (step.done !== true) return step;
-    return this.settle(step, OUTCOME_CANCELLED, undefined);
+    if (step.done !== true) return this.inOrder(step);
+    return this.inOrder(this.settle(step, OUTCOME_CANCELLED, undefined));
   }
 
+  /** The caller gets LangGraph's error object itself. */
   private failed(err: unknown): Promise<never> {
     const outcome = outcomeOfError(err, this.signal);
     const after = this.settle(undefined, outcome, outcome === OUTCOME_ERROR ? err : undefined);
-    // The caller gets LangGraph's error object itself.
-    return Promise.resolve(after).then(() => {
-      throw err;
-    });
+    if (after === undefined && this.pending === undefined) throw err;
+    return this.inOrder(
+      Promise.resolve(after).then(() => {
+        throw err;
+      }),
+    );
+  }
+
+  private inOrder<T>(result: T | Promise<T>): T | Promise<T> {
+    const pending = this.pending;
+    if (pending === undefined) {
+      if (result instanceof Promise) this.pending = result;
+      return result;
+    }
+    const queued = pending.then(
+      () => result,
+      () => result,
+    );
+    this.pending = queued;
+    return queued;
   }
 
   /**
@@ -265,7 +303,7 @@ class OpenRun implements InFlight {
   private end(outcome: Outcome, failure: unknown): void {
     if (this.ended) return;
     this.ended = true;
-    untrackInFlight("run", this);
+    untrackRun(this);
     const { host, series, startedAt } = this;
     if (this.agentSpan !== undefined) endWithOutcome(this.agentSpan, undefined, series.attributes, outcome, failure, startedAt);
     if (host.config.responseHook !== undefined) {

@@ -14,17 +14,24 @@ export interface InFlight extends ListLinks<InFlight> {
   abort(error: unknown): void;
 }
 
-export type InFlightKind = "run" | "attempt";
-
 const attempts = new IntrusiveList<InFlight>();
 const runs = new IntrusiveList<InFlight>();
 
-export function trackInFlight(kind: InFlightKind, item: InFlight): void {
-  (kind === "run" ? runs : attempts).add(item);
+// One function per list: an item untracked from the list it is not on would corrupt both.
+export function trackRun(run: InFlight): void {
+  runs.add(run);
 }
 
-export function untrackInFlight(kind: InFlightKind, item: InFlight): void {
-  (kind === "run" ? runs : attempts).remove(item);
+export function untrackRun(run: InFlight): void {
+  runs.remove(run);
+}
+
+export function trackAttempt(attempt: InFlight): void {
+  attempts.add(attempt);
+}
+
+export function untrackAttempt(attempt: InFlight): void {
+  attempts.remove(attempt);
 }
 
 /** Ends every open node attempt, then every open run (children before parents), as failed. */

@@ -17,7 +17,7 @@ import {
   OUTCOME_OK,
   type Outcome,
 } from "../semconv.js";
-import { type InFlight, trackInFlight, untrackInFlight } from "./in-flight.js";
+import { type InFlight, trackAttempt, untrackAttempt } from "./in-flight.js";
 import type { GetNode, InstrumentationHost, NodeRunnable, TaskConfig } from "./internal-types.js";
 import type { GraphInstruments } from "./metrics.js";
 import {
@@ -232,7 +232,7 @@ class NodeAttempt implements NodeAttemptEntry, InFlight {
     private readonly series: Series,
     private readonly signal: AbortSignal | undefined,
   ) {
-    trackInFlight("attempt", this);
+    trackAttempt(this);
   }
 
   get workflowName(): string {
@@ -263,7 +263,7 @@ class NodeAttempt implements NodeAttemptEntry, InFlight {
   finish(outcome: Outcome, failure?: unknown, result?: unknown): void {
     if (this.ended) return;
     this.ended = true;
-    untrackInFlight("attempt", this);
+    untrackAttempt(this);
     if (this.registration !== undefined) unregisterNodeAttempt(this.registration);
     const host = this.host;
     if (host.config.responseHook !== undefined) {

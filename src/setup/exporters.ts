@@ -45,7 +45,8 @@ const SDK_CONCURRENCY_LIMIT = 30;
  * Exports a batch processor may have in flight at once: a forceFlush (and shutdown) exports
  * every queued batch together, and the exporter refuses those past its concurrency limit,
  * so a queue of more than 30 batches (OTEL_BSP_MAX_QUEUE_SIZE 16384 with batches of 512)
- * lost the spans of the rest. The queue bounds the spans in flight all the same.
+ * lost the spans of the rest. The queue bounds the spans in flight all the same. (Two
+ * flushes overlapping with the queue refilled in between could still exceed it.)
  */
 export function concurrencyFor(queue: { maxQueueSize: number; maxExportBatchSize: number }): number {
   return Math.max(SDK_CONCURRENCY_LIMIT, Math.ceil(queue.maxQueueSize / queue.maxExportBatchSize) + 1);

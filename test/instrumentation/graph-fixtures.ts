@@ -1,7 +1,7 @@
 /**
  * Small LangGraph state shapes and assertions shared by the instrumentation suites.
  */
-import { Annotation } from "@langchain/langgraph";
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { expect } from "vitest";
@@ -17,6 +17,19 @@ export type LogStateType = typeof LogState.State;
 /** A node that appends its name to `log`. */
 export function logNode(name: string) {
   return async (_state: LogStateType): Promise<Partial<LogStateType>> => ({ log: [name] });
+}
+
+/** `ok` then `bad`, whose node function throws `failure`. */
+export function okThenFailing(name: string, failure: Error) {
+  return new StateGraph(LogState)
+    .addNode("ok", logNode("ok"))
+    .addNode("bad", async (): Promise<Partial<LogStateType>> => {
+      throw failure;
+    })
+    .addEdge(START, "ok")
+    .addEdge("ok", "bad")
+    .addEdge("bad", END)
+    .compile({ name });
 }
 
 /** Asserts a span's outcome and that its status is not ERROR. */

@@ -15,7 +15,7 @@ import {
   OUTCOME_OK,
 } from "../../src/semconv.js";
 import { useOtel } from "../helpers/otel.js";
-import { LogState, type LogStateType, logNode } from "./graph-fixtures.js";
+import { LogState, type LogStateType, logNode, okThenFailing } from "./graph-fixtures.js";
 
 const otel = useOtel();
 
@@ -104,15 +104,7 @@ describe("graph metrics", () => {
   });
 
   it("puts only the contract's attributes on every graph metric (no thread or run ids)", async () => {
-    const graph = new StateGraph(LogState)
-      .addNode("ok", logNode("ok"))
-      .addNode("bad", async (): Promise<Partial<LogStateType>> => {
-        throw new TypeError("bad node");
-      })
-      .addEdge(START, "ok")
-      .addEdge("ok", "bad")
-      .addEdge("bad", END)
-      .compile({ name: "labelled" });
+    const graph = okThenFailing("labelled", new TypeError("bad node"));
     await graph.invoke({}, { configurable: { thread_id: "t-1" } }).catch(() => undefined);
 
     for (const name of GRAPH_METRICS) {
