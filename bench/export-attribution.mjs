@@ -9,13 +9,14 @@
 //
 //   node bench/export-attribution.mjs [--rounds 5] [--parts a,b,c,d]
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { mainThreadCpuMs, processCpuMs } from "./proc-cpu.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -27,17 +28,7 @@ const { values: flags } = parseArgs({
 });
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
-/** User + system CPU ms of a thread or process so far, from /proc (10 ms ticks). */
-function procCpuMs(path) {
-  try {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
-const mainThreadMs = () => procCpuMs(`/proc/self/task/${process.pid}/stat`);
+const mainThreadMs = mainThreadCpuMs;
 const processMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -85,10 +76,10 @@ async function parent() {
         const needsCollector = part.startsWith("c:") || part.endsWith("otlp-idle");
         if (needsCollector && !collector) throw new Error("no Collector");
         const port = part.includes("grpc") ? collector?.grpcPort : collector?.httpPort;
-        const cpuBefore = collector ? procCpuMs(`/proc/${collector.pid}/stat`) : 0;
+        const cpuBefore = collector ? processCpuMs(collector.pid) : 0;
         const out = await runChild(part, needsCollector ? `http://127.0.0.1:${port}` : undefined);
         if (part.startsWith("c:") && collector) {
-          out.collectorUsPerSpan = ((procCpuMs(`/proc/${collector.pid}/stat`) - cpuBefore) * 1000) / out.spansSent;
+          out.collectorUsPerSpan = ((processCpuMs(collector.pid) - cpuBefore) * 1000) / out.spansSent;
         }
         for (const [key, value] of Object.entries(out)) {
           if (typeof value !== "number") continue;

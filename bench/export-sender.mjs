@@ -5,7 +5,7 @@
 // its own metric (otel.sdk.processor.span.processed, by error.type: queue_full = dropped).
 //
 //   node bench/export-sender.mjs --rate 50000 --seconds 3
-import { readFileSync } from "node:fs";
+import { mainThreadCpuMs } from "./proc-cpu.mjs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { trace } from "@opentelemetry/api";
@@ -70,15 +70,7 @@ const before = await processed();
 // exporter, on this same thread, gets its turn); ahead of schedule, it sleeps 1 ms.
 // A process that cannot keep up offers fewer spans than asked: `created` says so.
 // The main thread's own CPU (the rest of the process: a worker, GC and libuv threads).
-const mainThreadMs = () => {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-};
+const mainThreadMs = mainThreadCpuMs;
 const mainStart = mainThreadMs();
 const cpuStart = process.cpuUsage();
 const start = performance.now();

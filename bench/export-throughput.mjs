@@ -14,13 +14,14 @@
 // "accepted" is the Collector's own otelcol_receiver_accepted_spans, read from its
 // Prometheus endpoint before and after the step. Not a test: it prints, it never fails.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { processCpuMs } from "./proc-cpu.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -220,18 +221,6 @@ async function collectorAccepted() {
     if (/^otelcol_receiver_accepted_spans(_total)?[{ ]/.test(line)) sum += Number(line.split(" ").at(-1));
   }
   return sum;
-}
-
-/** User + system CPU ms of a process so far (/proc; Linux only, 0 elsewhere). */
-function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name), in ticks.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 function table(rows) {

@@ -7,6 +7,21 @@ import { metrics, trace } from "@opentelemetry/api";
 import { Annotation, END, Send, START, StateGraph } from "@langchain/langgraph";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { z } from "zod";
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  ATTR_LANGGRAPH_CHECKPOINT_NS,
+  ATTR_LANGGRAPH_NODE_ATTEMPT,
+  ATTR_LANGGRAPH_NODE_NAME,
+  ATTR_LANGGRAPH_NODE_TRIGGERS,
+  ATTR_LANGGRAPH_OUTCOME,
+  ATTR_LANGGRAPH_STEP,
+  ATTR_LANGGRAPH_TASK_ID,
+  GEN_AI_OPERATION_INVOKE_WORKFLOW,
+  METRIC_GEN_AI_WORKFLOW_DURATION,
+  METRIC_LANGGRAPH_NODE_DURATION,
+  OUTCOME_OK,
+} from "../dist/esm/semconv.js";
 
 // The reference for "the least a span per node costs" (issue 16): what a user would write
 // by hand with the OTel API alone. An active span around each node function and one around
@@ -51,23 +66,23 @@ function naiveContractNode(workflowName, name, fn) {
   // Made on the first call: the metrics API has no proxy, and the workload is built before
   // the benchmark registers its MeterProvider.
   let duration;
-  const okAttributes = { "gen_ai.workflow.name": workflowName, "langgraph.node.name": name, "langgraph.outcome": "ok" };
+  const okAttributes = { [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName, [ATTR_LANGGRAPH_NODE_NAME]: name, [ATTR_LANGGRAPH_OUTCOME]: OUTCOME_OK };
   return (state, config) => {
-    duration ??= metrics.getMeter(NAIVE_SCOPE).createHistogram("langgraph.node.duration", { unit: "s" });
+    duration ??= metrics.getMeter(NAIVE_SCOPE).createHistogram(METRIC_LANGGRAPH_NODE_DURATION, { unit: "s" });
     const metadata = config?.metadata ?? {};
     const attributes = {
-      "gen_ai.workflow.name": workflowName,
-      "langgraph.node.name": name,
-      "langgraph.node.attempt": config?.executionInfo?.nodeAttempt ?? 1,
-      "langgraph.step": metadata.langgraph_step,
-      "langgraph.task.id": config?.executionInfo?.taskId ?? "",
-      "langgraph.checkpoint.ns": metadata.langgraph_checkpoint_ns,
-      "langgraph.node.triggers": metadata.langgraph_triggers,
+      [ATTR_GEN_AI_WORKFLOW_NAME]: workflowName,
+      [ATTR_LANGGRAPH_NODE_NAME]: name,
+      [ATTR_LANGGRAPH_NODE_ATTEMPT]: config?.executionInfo?.nodeAttempt ?? 1,
+      [ATTR_LANGGRAPH_STEP]: metadata.langgraph_step,
+      [ATTR_LANGGRAPH_TASK_ID]: config?.executionInfo?.taskId ?? "",
+      [ATTR_LANGGRAPH_CHECKPOINT_NS]: metadata.langgraph_checkpoint_ns,
+      [ATTR_LANGGRAPH_NODE_TRIGGERS]: metadata.langgraph_triggers,
     };
     const startedAt = performance.now();
     return tracer.startActiveSpan(spanName, { attributes }, (span) => {
       const end = () => {
-        span.setAttribute("langgraph.outcome", "ok");
+        span.setAttribute(ATTR_LANGGRAPH_OUTCOME, OUTCOME_OK);
         duration.record((performance.now() - startedAt) / 1000, okAttributes);
         span.end();
       };
@@ -85,14 +100,14 @@ function naiveContractRun(graph, name) {
   const spanName = `invoke_workflow ${name}`;
   const tracer = trace.getTracer(NAIVE_SCOPE);
   let duration;
-  const okAttributes = { "gen_ai.workflow.name": name, "langgraph.outcome": "ok" };
-  const attributes = { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": name };
+  const okAttributes = { [ATTR_GEN_AI_WORKFLOW_NAME]: name, [ATTR_LANGGRAPH_OUTCOME]: OUTCOME_OK };
+  const attributes = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_INVOKE_WORKFLOW, [ATTR_GEN_AI_WORKFLOW_NAME]: name };
   return (input) => {
-    duration ??= metrics.getMeter(NAIVE_SCOPE).createHistogram("gen_ai.workflow.duration", { unit: "s" });
+    duration ??= metrics.getMeter(NAIVE_SCOPE).createHistogram(METRIC_GEN_AI_WORKFLOW_DURATION, { unit: "s" });
     const startedAt = performance.now();
     return tracer.startActiveSpan(spanName, { attributes }, (span) =>
       graph.invoke(input).finally(() => {
-        span.setAttribute("langgraph.outcome", "ok");
+        span.setAttribute(ATTR_LANGGRAPH_OUTCOME, OUTCOME_OK);
         duration.record((performance.now() - startedAt) / 1000, okAttributes);
         span.end();
       }),
